@@ -1,0 +1,307 @@
+"""Every write to municipalities, departments and memberships: one function per use case.
+
+Each takes the acting TenantActor, checks the role, runs in one transaction and records an
+audit event in the municipality's chain.
+"""
+
+import re
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+
+from departments.models import Department, Membership, Municipality, User
+from departments.tenancy import TenantActor
+from p3hub.audit import audit_record
+from p3hub.errors import PermissionDenied, ValidationFailed
+
+FUND_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-]{0,29}$")
+Role = Membership.Role
+
+
+def _require_admin(actor: TenantActor) -> None:
+    if not actor.is_admin:
+        raise PermissionDenied("Only a tenant admin may manage departments and people.")
+
+
+def _department_snapshot(department: Department) -> dict:
+    return {
+        "code": department.code,
+        "name": department.name,
+        "fund_codes": department.fund_codes,
+        "is_active": department.is_active,
+    }
+
+
+def _clean_fund_codes(fund_codes: list[str]) -> list[str]:
+    cleaned = []
+    for code in fund_codes:
+        code = str(code).strip()
+        if not FUND_CODE.match(code):
+            raise ValidationFailed(
+                f"“{code}” is not a fund code (letters, digits, dots and dashes, at most 30).",
+                field="fund_codes",
+            )
+        if code not in cleaned:
+            cleaned.append(code)
+    return cleaned
+
+
+def _check_department_fields(department: Department) -> None:
+    """Run the model's field validators and turn the first failure into a named error."""
+    try:
+        department.full_clean(exclude=["municipality"], validate_unique=False)
+    except DjangoValidationError as error:
+        field, messages = next(iter(error.message_dict.items()))
+        raise ValidationFailed(messages[0], field=field) from None
+
+
+def _check_code_free(department: Department) -> None:
+    taken = Department.objects.filter(
+        municipality=department.municipality, code=department.code
+    ).exclude(pk=department.pk)
+    if taken.exists():
+        raise ValidationFailed(
+            f"A department with code {department.code} already exists.", field="code"
+        )
+
+
+@transaction.atomic
+def department_create(
+    *, actor: TenantActor, code: str, name: str, fund_codes: list[str] | None = None
+) -> Department:
+    """A tenant admin adds a department to their municipality."""
+    _require_admin(actor)
+    department = Department(
+        municipality=actor.municipality,
+        code=(code or "").strip().upper(),
+        name=(name or "").strip(),
+        fund_codes=_clean_fund_codes(fund_codes or []),
+    )
+    _check_department_fields(department)
+    _check_code_free(department)
+    department.save()
+    audit_record(
+        actor=actor.user,
+        verb="department.create",
+        municipality=actor.municipality,
+        obj=department,
+        after=_department_snapshot(department),
+    )
+    return department
+
+
+@transaction.atomic
+def department_update(
+    *,
+    actor: TenantActor,
+    department: Department,
+    code: str | None = None,
+    name: str | None = None,
+    fund_codes: list[str] | None = None,
+    is_active: bool | None = None,
+) -> Department:
+    """A tenant admin renames, recodes, re-funds or deactivates a department of theirs."""
+    _require_admin(actor)
+    department = Department.objects.select_for_update().get(
+        pk=department.pk, municipality=actor.municipality
+    )
+    before = _department_snapshot(department)
+    if code is not None:
+        department.code = code.strip().upper()
+    if name is not None:
+        department.name = name.strip()
+    if fund_codes is not None:
+        department.fund_codes = _clean_fund_codes(fund_codes)
+    if is_active is not None:
+        department.is_active = is_active
+    _check_department_fields(department)
+    _check_code_free(department)
+    after = _department_snapshot(department)
+    changed = [name for name in after if after[name] != before[name]]
+    if changed:
+        department.save(update_fields=changed)
+        audit_record(
+            actor=actor.user,
+            verb="department.update",
+            municipality=actor.municipality,
+            obj=department,
+            before={k: before[k] for k in changed},
+            after={k: after[k] for k in changed},
+        )
+    return department
+
+
+def _membership_snapshot(membership: Membership) -> dict:
+    return {
+        "user": membership.user.username,
+        "role": membership.role,
+        "department": membership.department.code if membership.department_id else None,
+    }
+
+
+def _check_role(role: str, department: Department | None, actor: TenantActor) -> None:
+    if role not in Role.values:
+        raise ValidationFailed(f"“{role}” is not a role.", field="role")
+    if department is not None and department.municipality_id != actor.municipality.pk:
+        raise ValidationFailed("No such department.", field="department")
+    if role in Membership.DEPARTMENT_ROLES and department is None:
+        raise ValidationFailed(
+            "A department head or member needs a department.", field="department"
+        )
+    if role not in Membership.DEPARTMENT_ROLES and department is not None:
+        raise ValidationFailed(
+            "Tenant admins and procurement officers act for the whole municipality.",
+            field="department",
+        )
+
+
+@transaction.atomic
+def membership_grant(
+    *, actor: TenantActor, user: User, role: str, department: Department | None = None
+) -> Membership:
+    """A tenant admin gives a person a role (a department role names the department)."""
+    _require_admin(actor)
+    _check_role(role, department, actor)
+    membership, created = Membership.objects.get_or_create(
+        user=user, municipality=actor.municipality, role=role, department=department
+    )
+    if not created:
+        raise ValidationFailed(f"{user.username} already holds this role.", field="role")
+    audit_record(
+        actor=actor.user,
+        verb="membership.grant",
+        municipality=actor.municipality,
+        obj=membership,
+        after=_membership_snapshot(membership),
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_revoke(*, actor: TenantActor, membership: Membership) -> None:
+    """A tenant admin takes a role away. The last tenant admin cannot be removed."""
+    _require_admin(actor)
+    membership = Membership.objects.select_for_update().get(
+        pk=membership.pk, municipality=actor.municipality
+    )
+    if membership.role == Role.ADMIN:
+        admins = Membership.objects.select_for_update().filter(
+            municipality=actor.municipality, role=Role.ADMIN
+        )
+        if len(admins) <= 1:
+            raise ValidationFailed(
+                "A municipality needs at least one tenant admin.", field="role", code="last_admin"
+            )
+    snapshot = _membership_snapshot(membership)
+    audit_record(
+        actor=actor.user,
+        verb="membership.revoke",
+        municipality=actor.municipality,
+        obj=membership,
+        before=snapshot,
+    )
+    membership.delete()
+
+
+def _check_new_person(username: str, email: str, password: str | None) -> None:
+    if not re.fullmatch(r"[\w.@+-]{1,150}", username):
+        raise ValidationFailed(
+            "Letters, digits and . @ + - _ only, at most 150 characters.", field="username"
+        )
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationFailed("That username is taken.", field="username", code="unique")
+    try:
+        validate_email(email)
+    except DjangoValidationError:
+        raise ValidationFailed("Enter a valid e-mail address.", field="email") from None
+    if password:
+        try:
+            validate_password(password, User(username=username, email=email))
+        except DjangoValidationError as error:
+            raise ValidationFailed(" ".join(error.messages), field="password") from None
+
+
+@transaction.atomic
+def person_create(
+    *,
+    actor: TenantActor,
+    username: str,
+    email: str,
+    first_name: str = "",
+    last_name: str = "",
+    role: str,
+    department: Department | None = None,
+    password: str | None = None,
+) -> User:
+    """A tenant admin adds a person with a first role. Without a password the account cannot
+    log in until the person sets one through the password-reset e-mail."""
+    _require_admin(actor)
+    username, email = (username or "").strip(), (email or "").strip()
+    _check_new_person(username, email, password)
+    _check_role(role, department, actor)
+    user = User(
+        username=username,
+        email=email,
+        first_name=(first_name or "").strip()[:150],
+        last_name=(last_name or "").strip()[:150],
+    )
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    audit_record(
+        actor=actor.user,
+        verb="person.create",
+        municipality=actor.municipality,
+        obj=user,
+        after={"username": user.username, "email": user.email},
+    )
+    membership_grant(actor=actor, user=user, role=role, department=department)
+    return user
+
+
+@transaction.atomic
+def municipality_create(
+    *,
+    actor: User | None,
+    slug: str,
+    name: str,
+    code: str,
+    first_admin: User,
+    time_zone: str = "UTC",
+    currency: str = "USD",
+) -> Municipality:
+    """The platform operator (a superuser, or the system from the command line) opens a new
+    tenant with its first tenant admin."""
+    if actor is not None and not actor.is_superuser:
+        raise PermissionDenied("Only the platform operator may add a municipality.")
+    municipality = Municipality(
+        slug=slug, name=name, code=code, time_zone=time_zone, currency=currency
+    )
+    try:
+        municipality.full_clean()
+    except DjangoValidationError as error:
+        field, messages = next(iter(error.message_dict.items()))
+        raise ValidationFailed(messages[0], field=field) from None
+    municipality.save()
+    audit_record(
+        actor=actor,
+        verb="municipality.create",
+        municipality=municipality,
+        obj=municipality,
+        after={"slug": slug, "name": name, "code": code, "time_zone": time_zone},
+    )
+    membership = Membership.objects.create(
+        user=first_admin, municipality=municipality, role=Role.ADMIN
+    )
+    audit_record(
+        actor=actor,
+        verb="membership.grant",
+        municipality=municipality,
+        obj=membership,
+        after=_membership_snapshot(membership),
+    )
+    return municipality

@@ -1,0 +1,28 @@
+"""Token authentication at POST /api/v1/auth/token/ (DESIGN.md 10)."""
+
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.throttling import AnonRateThrottle
+
+
+class TokenThrottle(AnonRateThrottle):
+    """Slows password guessing: a few attempts a minute per client address."""
+
+    scope = "token"
+
+
+class TokenObtainView(ObtainAuthToken):
+    throttle_classes = [TokenThrottle]
+
+    @extend_schema(
+        operation_id="auth_token_obtain",
+        request=inline_serializer(
+            "TokenRequest",
+            {"username": serializers.CharField(), "password": serializers.CharField()},
+        ),
+        responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+        description="Exchange a username and password for an API token.",
+    )
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)

@@ -1,0 +1,41 @@
+"""One handler maps the domain's ApplicationError family onto DRF's error format:
+`{"type": ..., "errors": [{"code": ..., "detail": ..., "attr": <field>}]}` (DESIGN.md 10)."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_standardized_errors.handler import ExceptionHandler
+from drf_standardized_errors.handler import exception_handler as standard_handler
+from rest_framework import exceptions, status
+
+from p3hub.errors import ApplicationError
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The request conflicts with the object's current state."
+    default_code = "conflict"
+
+
+def to_api_exception(error: ApplicationError) -> exceptions.APIException:
+    if error.status_code == 400:
+        detail = exceptions.ErrorDetail(error.message, code=error.code)
+        field = error.field or "non_field_errors"
+        return exceptions.ValidationError({field: [detail]})
+    if error.status_code == 403:
+        return exceptions.PermissionDenied(error.message, code=error.code)
+    if error.status_code == 404:
+        return exceptions.NotFound(error.message, code=error.code)
+    return Conflict(error.message, code=error.code)
+
+
+class P3ExceptionHandler(ExceptionHandler):
+    def convert_known_exceptions(self, exc: Exception) -> Exception:
+        if isinstance(exc, ApplicationError):
+            return to_api_exception(exc)
+        if isinstance(exc, DjangoValidationError):
+            if hasattr(exc, "error_dict"):
+                return exceptions.ValidationError(exc.message_dict)
+            return exceptions.ValidationError({"non_field_errors": exc.messages})
+        return super().convert_known_exceptions(exc)
+
+
+exception_handler = standard_handler

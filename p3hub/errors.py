@@ -1,0 +1,41 @@
+"""The domain error family. Services raise these; one DRF handler and one HTML path map them
+to 4xx responses with the same message in the UI and the API."""
+
+
+class ApplicationError(Exception):
+    """A request that the domain refuses. `field` names the input at fault, when there is one."""
+
+    status_code = 400
+    code = "invalid"
+
+    def __init__(self, message: str, *, field: str | None = None, code: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        if code:
+            self.code = code
+
+
+class ValidationFailed(ApplicationError):
+    """Input that is well-formed but breaks a rule (totals, dates, uniqueness)."""
+
+
+class PermissionDenied(ApplicationError):
+    """The actor may see the object but may not do this to it."""
+
+    status_code = 403
+    code = "permission_denied"
+
+
+class NotFound(ApplicationError):
+    """Missing, or not the actor's to see: the two are deliberately indistinguishable."""
+
+    status_code = 404
+    code = "not_found"
+
+
+class InvalidTransition(ApplicationError):
+    """A status change the transition table does not allow from the current state."""
+
+    status_code = 409
+    code = "invalid_transition"

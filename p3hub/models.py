@@ -1,0 +1,91 @@
+"""Platform-wide rows: the hash-chained audit log and the outbound e-mail queue."""
+
+from django.conf import settings
+from django.db import models
+
+
+class AuditChain(models.Model):
+    """The head of one hash chain: one per municipality plus one for platform-wide events.
+
+    Appends lock this row, so events of one chain are numbered and linked strictly in order.
+    """
+
+    key = models.CharField(max_length=40, unique=True)
+    municipality = models.OneToOneField(
+        "departments.Municipality", null=True, blank=True, on_delete=models.PROTECT
+    )
+    last_seq = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"audit chain {self.key} at #{self.last_seq}"
+
+
+class AuditEvent(models.Model):
+    """One state change. Append-only: on PostgreSQL a trigger refuses UPDATE and DELETE."""
+
+    chain = models.CharField(max_length=40)
+    seq = models.PositiveBigIntegerField()
+    municipality = models.ForeignKey(
+        "departments.Municipality",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="audit_events",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_label = models.CharField(max_length=150, blank=True)
+    verb = models.CharField(max_length=80)
+    object_type = models.CharField(max_length=80, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(max_length=200, blank=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField()
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["chain", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "seq"], name="audit_event_chain_seq_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["municipality", "-seq"], name="audit_event_muni_seq"),
+            models.Index(fields=["object_type", "object_id"], name="audit_event_object"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.chain}#{self.seq} {self.verb}"
+
+
+class OutboundEmail(models.Model):
+    """An e-mail queued by a service; a task sends it once, however often the task runs."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued"
+        SENT = "sent"
+        FAILED = "failed"
+
+    municipality = models.ForeignKey(
+        "departments.Municipality", null=True, blank=True, on_delete=models.CASCADE
+    )
+    to = models.JSONField()
+    subject = models.CharField(max_length=250)
+    body = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "created_at"], name="email_status_created")]
+
+    def __str__(self) -> str:
+        return f"{self.subject} -> {', '.join(self.to)}"
