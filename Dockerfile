@@ -1,0 +1,21 @@
+# One image for web, worker and beat (docker-compose.yml picks the command).
+FROM python:3.11-slim-bookworm
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 P3HUB_VAR_DIR=/app/var
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b \
+      libharfbuzz-subset0 fonts-dejavu-core \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY pyproject.toml ./
+COPY p3hub ./p3hub
+COPY departments ./departments
+COPY vendors ./vendors
+COPY procurements ./procurements
+COPY contracts ./contracts
+RUN pip install --no-cache-dir .
+COPY . .
+RUN SECRET_KEY=build-only python manage.py collectstatic --no-input -v0
+RUN useradd --system --home /app p3hub && mkdir -p /app/var && chown -R p3hub /app/var
+USER p3hub
+EXPOSE 8000
+CMD ["gunicorn", "p3hub.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]

@@ -1,0 +1,322 @@
+"""Money arithmetic for cost sharing: exact, float-free, deterministic.
+
+Design invariant 6 says money is never computed in floats: every amount is a ``Decimal`` in major
+units at the edges (forms, API, PDFs) and an ``int`` of minor units (cents, fils, yen) inside the
+allocation code, with rounding chosen explicitly by the caller. Invariant 4 says a published cost
+split adds up to the total to the cent, so amounts are divided with the largest-remainder method
+and ties are broken by department code: the same inputs give the same split on every machine, in
+every process and regardless of the order the departments were entered in.
+
+Shares are computed with ``fractions.Fraction``; decimal rounding runs in a private context built
+for each call. Results therefore never depend on the caller's ``decimal`` context (its precision,
+rounding mode or traps).
+
+This module is pure Python so that services, selectors, the PDF renderer and the OCDS export can
+all share it. It raises ``TypeError`` for wrong types (a float is always a wrong type) and
+``MoneyError`` (a ``ValueError``) for wrong values; services translate the latter into
+``ValidationFailed`` naming the field, using ``MoneyError.key`` when it names a department.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from decimal import (
+    MAX_EMAX,
+    MIN_EMIN,
+    ROUND_05UP,
+    ROUND_CEILING,
+    ROUND_DOWN,
+    ROUND_FLOOR,
+    ROUND_HALF_DOWN,
+    ROUND_HALF_EVEN,
+    ROUND_HALF_UP,
+    ROUND_UP,
+    Context,
+    Decimal,
+    DivisionByZero,
+    InvalidOperation,
+    Overflow,
+)
+from fractions import Fraction
+
+__all__ = [
+    "MoneyError",
+    "allocate",
+    "allocate_amount",
+    "check_percentages",
+    "format_money",
+    "from_minor",
+    "minor_units",
+    "to_minor",
+]
+
+# ISO 4217 minor-unit exponents that differ from the usual 2. Codes not listed here (including
+# codes ISO has not assigned yet) are treated as having cents, which is right for most currencies.
+# fmt: off
+_EXPONENTS: dict[str, int] = {
+    # No minor unit in use.
+    **dict.fromkeys(("BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF",
+                     "UGX", "UYI", "VND", "VUV", "XAF", "XOF", "XPF"), 0),
+    # Thousandths (fils, baisa, millime, dirham).
+    **dict.fromkeys(("BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"), 3),
+    # Units of account with four decimals.
+    **dict.fromkeys(("CLF", "UYW"), 4),
+}
+# fmt: on
+_DEFAULT_EXPONENT = 2
+_CURRENCY_RE = re.compile(r"[A-Z]{3}")
+
+_ROUNDING_MODES = frozenset(
+    {
+        ROUND_05UP,
+        ROUND_CEILING,
+        ROUND_DOWN,
+        ROUND_FLOOR,
+        ROUND_HALF_DOWN,
+        ROUND_HALF_EVEN,
+        ROUND_HALF_UP,
+        ROUND_UP,
+    }
+)
+
+# Bounds on the size of a Decimal we agree to work on. Exact arithmetic on "1E+999999999" or
+# "1E-999999999" would build integers with a billion digits: a denial of service from one form
+# field. No budget, quantity or percentage comes near 10**30 or needs 30 decimal places.
+_MAX_ADJUSTED = 30
+_MIN_EXPONENT = -30
+
+# Percentages in a cost split carry at most four decimals (DESIGN.md section 6).
+_PERCENT_PLACES = 4
+_HUNDRED = Fraction(100)
+
+
+class MoneyError(ValueError):
+    """A money value that is well-typed but unusable. ``key`` names the department, if any."""
+
+    def __init__(self, message: str, *, key: str | None = None):
+        super().__init__(message)
+        self.key = key
+
+
+def minor_units(currency: str) -> int:
+    """Return the ISO 4217 exponent of ``currency``: 2 for USD, 0 for JPY, 3 for KWD.
+
+    The code must be three upper-case ASCII letters; anything else is a caller bug or bad input
+    and is refused rather than guessed at.
+    """
+    if not isinstance(currency, str):
+        raise TypeError(f"currency must be a str, not {type(currency).__name__}")
+    if not _CURRENCY_RE.fullmatch(currency):
+        raise MoneyError(f"malformed currency code {currency!r}: expected 3 letters like 'USD'")
+    return _EXPONENTS.get(currency, _DEFAULT_EXPONENT)
+
+
+def _exact_context(precision: int, rounding: str = ROUND_HALF_UP) -> Context:
+    """A decimal context with enough precision that nothing is rounded unless we ask for it.
+
+    Built per call so that a caller's ``decimal.localcontext()`` cannot change our results.
+    """
+    return Context(
+        prec=max(precision, 1),
+        rounding=rounding,
+        Emin=MIN_EMIN,
+        Emax=MAX_EMAX,
+        traps=[InvalidOperation, DivisionByZero, Overflow],
+    )
+
+
+def _as_decimal(value: object, what: str) -> Decimal:
+    """Coerce an int, str or Decimal to a finite Decimal; refuse floats and bools outright.
+
+    A float has already lost the exact value the user typed, so accepting one would hide the bug
+    invariant 6 forbids. ``bool`` is an ``int`` subclass but never a meaningful amount.
+    """
+    if isinstance(value, float | bool) or not isinstance(value, Decimal | int | str):
+        raise TypeError(f"{what} must be a Decimal, int or str, not {type(value).__name__}")
+    if isinstance(value, str):
+        try:
+            value = Decimal(value.strip())
+        except InvalidOperation:
+            raise MoneyError(f"{what} {value!r} is not a number") from None
+    result = Decimal(value)
+    if not result.is_finite():
+        raise MoneyError(f"{what} must be a finite number, not {result}")
+    if result and result.adjusted() >= _MAX_ADJUSTED:
+        raise MoneyError(f"{what} {result} is too large")
+    return result
+
+
+def _as_weight(key: object, value: object) -> Fraction:
+    """Validate one allocation weight and return it as an exact fraction."""
+    if not isinstance(key, str):
+        raise TypeError(f"allocation keys must be department codes (str), not {key!r}")
+    if isinstance(value, float | bool) or not isinstance(value, Decimal | int):
+        raise TypeError(f"weight of {key!r} must be a Decimal or int, not {type(value).__name__}")
+    weight = _as_decimal(value, f"weight of {key!r}")
+    if weight.as_tuple().exponent < _MIN_EXPONENT:
+        raise MoneyError(f"weight of {key!r} has too many decimal places", key=key)
+    if weight < 0:
+        raise MoneyError(f"weight of {key!r} is negative ({weight})", key=key)
+    return Fraction(weight)
+
+
+def to_minor(amount: Decimal | int | str, currency: str, *, rounding: str = ROUND_HALF_UP) -> int:
+    """Convert a major-unit amount (``Decimal("12.345")`` USD) to minor units (``1235``).
+
+    Rounding is explicit because it is a business decision (half-up for invoices, down for caps);
+    the default half-up rounds ``0.005`` to one cent and ``-0.005`` to minus one cent.
+    """
+    if rounding not in _ROUNDING_MODES:
+        raise MoneyError(f"unknown rounding mode {rounding!r}")
+    exponent = minor_units(currency)
+    value = _as_decimal(amount, "amount")
+    # Integer digits of the result, plus slack: the context never has to round anything except
+    # the discarded sub-minor digits, which quantize rounds with the mode we were given.
+    context = _exact_context(value.adjusted() + exponent + 2, rounding)
+    quantum = Decimal((0, (1,), -exponent))
+    quantized = value.quantize(quantum, context=context)
+    sign, digits, _ = quantized.as_tuple()
+    minor = int("".join(map(str, digits)))
+    return -minor if sign else minor
+
+
+def _check_minor(minor: object) -> int:
+    """Minor units are counted, never measured: only a true int (not bool, not Decimal) will do."""
+    if isinstance(minor, bool) or not isinstance(minor, int):
+        raise TypeError(f"minor units must be an int, not {type(minor).__name__}")
+    return minor
+
+
+def from_minor(minor: int, currency: str) -> Decimal:
+    """Convert minor units back to a Decimal with exactly the currency's decimals.
+
+    ``from_minor(1234, "USD") == Decimal("12.34")`` and keeps the trailing zeros
+    (``Decimal("1.50")``), so the value prints as money without further quantizing. Built from
+    the digit tuple, so it is exact for any size and ignores the decimal context.
+    """
+    minor = _check_minor(minor)
+    exponent = minor_units(currency)
+    digits = tuple(int(digit) for digit in str(abs(minor)))
+    return Decimal((1 if minor < 0 else 0, digits, -exponent))
+
+
+def format_money(minor: int, currency: str) -> str:
+    """Render minor units as ``"USD 1,234.56"`` for pages and contract PDFs.
+
+    The code goes first and the grouping is fixed (comma thousands, point decimals) so that a
+    contract reads the same whatever the server locale; localized display is a template concern.
+    """
+    return f"{currency} {from_minor(minor, currency):,f}"
+
+
+def _validated_weights(weights: object) -> dict[str, Fraction]:
+    """Check the whole weight map and convert it to exact fractions."""
+    if not isinstance(weights, Mapping):
+        raise TypeError(f"weights must be a mapping, not {type(weights).__name__}")
+    if not weights:
+        raise MoneyError("weights must name at least one department")
+    return {key: _as_weight(key, value) for key, value in weights.items()}
+
+
+def allocate(total_minor: int, weights: Mapping[str, Decimal | int]) -> dict[str, int]:
+    """Split ``total_minor`` in proportion to ``weights`` so the parts sum exactly to it.
+
+    Largest-remainder method: every key first gets the floor of its exact share; the minor units
+    left over go one each to the keys with the largest remainders, and equal remainders are
+    resolved by ascending key (department code). Hence each part is the floor or the ceiling of
+    its exact share, zero weights get 0, and the result does not depend on the mapping's order.
+
+    Negative totals (credits, refunds) are allocated symmetrically:
+    ``allocate(-n, w) == {k: -v for k, v in allocate(n, w).items()}``, so a reversal cancels the
+    original charge department by department.
+
+    Returns a new dict ordered by key. Raises ``TypeError`` for floats and other wrong types and
+    ``MoneyError`` for an empty map, a negative weight, or all-zero weights with a nonzero total.
+    """
+    total = _check_minor(total_minor)
+    exact_weights = _validated_weights(weights)
+    weight_sum = sum(exact_weights.values(), Fraction(0))
+    if weight_sum == 0:
+        if total != 0:
+            raise MoneyError("cannot allocate a nonzero total when every weight is zero")
+        return dict.fromkeys(sorted(exact_weights), 0)
+
+    magnitude = abs(total)
+    parts: dict[str, int] = {}
+    remainders: dict[str, Fraction] = {}
+    for key, weight in exact_weights.items():
+        share = magnitude * weight / weight_sum
+        parts[key], remainder = divmod(share.numerator, share.denominator)
+        remainders[key] = Fraction(remainder, share.denominator)
+
+    leftover = magnitude - sum(parts.values())
+    # Sum of remainders == leftover and each remainder < 1, so more than `leftover` keys have a
+    # positive remainder: an exact share (remainder 0), including every zero weight, never gains.
+    by_remainder = sorted(remainders, key=lambda key: (-remainders[key], key))
+    for key in by_remainder[:leftover]:
+        parts[key] += 1
+
+    sign = -1 if total < 0 else 1
+    return {key: sign * parts[key] for key in sorted(parts)}
+
+
+def allocate_amount(
+    total: Decimal | int, currency: str, weights: Mapping[str, Decimal | int]
+) -> dict[str, Decimal]:
+    """Like ``allocate`` but in major units: ``Decimal("100.00")`` USD in, Decimals out.
+
+    The total must already be a whole number of minor units: silently rounding it here would make
+    the parts add up to something other than the amount the caller holds.
+    """
+    if isinstance(total, str):
+        raise TypeError("total must be a Decimal or int, not str")
+    value = _as_decimal(total, "total")
+    total_minor = to_minor(value, currency)
+    if from_minor(total_minor, currency) != value:
+        raise MoneyError(
+            f"total {value} has more decimals than {currency} allows ({minor_units(currency)})"
+        )
+    parts = allocate(total_minor, weights)
+    return {key: from_minor(part, currency) for key, part in parts.items()}
+
+
+def _as_percentage(key: object, value: object) -> Fraction:
+    """Validate one department's percentage: a non-negative number with at most 4 decimals."""
+    share = _as_weight(key, value)
+    if (share * 10**_PERCENT_PLACES).denominator != 1:
+        raise MoneyError(
+            f"percentage of {key!r} ({value}) has more than {_PERCENT_PLACES} decimal places",
+            key=key,
+        )
+    return share
+
+
+def check_percentages(percentages: Mapping[str, Decimal | int]) -> None:
+    """Raise ``MoneyError`` unless the percentages are a valid percentage cost split.
+
+    Each value must be a non-negative Decimal or int with at most four decimal places (trailing
+    zeros do not count: ``Decimal("12.50000")`` is fine) and the values must total exactly 100,
+    not 99.9999 rounded up. The error names the first offending department in key order, so a
+    form can point at the right row.
+    """
+    if not isinstance(percentages, Mapping):
+        raise TypeError(f"percentages must be a mapping, not {type(percentages).__name__}")
+    if not percentages:
+        raise MoneyError("a percentage split must name at least one department")
+    shares = [_as_percentage(key, percentages[key]) for key in _department_keys(percentages)]
+    total = sum(shares, Fraction(0))
+    if total != _HUNDRED:
+        # Every share has at most four decimals, so this division is exact.
+        shown = _exact_context(80).divide(total.numerator, total.denominator)
+        raise MoneyError(f"percentages total {shown}, not exactly 100")
+
+
+def _department_keys(mapping: Mapping[object, object]) -> list[str]:
+    """The keys in ascending order, after checking they are department codes (strings)."""
+    keys: list[str] = []
+    for key in mapping:
+        if not isinstance(key, str):
+            raise TypeError(f"keys must be department codes (str), not {key!r}")
+        keys.append(key)
+    return sorted(keys)
