@@ -1,13 +1,28 @@
-"""Forms parse and re-display input; the rules live in services."""
+"""Forms parse and re-display input; the rules live in services.
 
+Fields here only turn text into Python values (a list of fund codes, a department, a date).
+Whether a code is well formed, free, or allowed for a role is the service's call, so the page
+and the API give the same message.
+"""
+
+from django import forms
 from django.contrib.auth.forms import PasswordResetForm
 from django.template import loader
 
+from departments.models import Membership, User
 from p3hub.mail import email_queue
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
     """Sends the reset link through the e-mail queue (a Celery task after commit)."""
+
+    def get_users(self, email):
+        """Active users with this address, including those without a usable password: a tenant
+        admin adds people without one, and the reset link is how they set their first."""
+        email_field = User.get_email_field_name()
+        return User._default_manager.filter(
+            **{f"{email_field}__iexact": email, "is_active": True}
+        ).exclude(**{email_field: ""})
 
     def send_mail(
         self,
@@ -21,3 +36,116 @@ class QueuedPasswordResetForm(PasswordResetForm):
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         body = loader.render_to_string(email_template_name, context)
         email_queue(to=[to_email], subject=subject, body=body)
+
+
+class FundCodesField(forms.CharField):
+    """Comma-separated fund codes in, a list out. Re-displays the list the same way."""
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        return [code.strip() for code in text.split(",") if code.strip()]
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return ", ".join(value)
+        return value
+
+
+def _code_input():
+    return forms.TextInput(
+        attrs={"autocapitalize": "characters", "spellcheck": "false", "class": "input-short"}
+    )
+
+
+class DepartmentForm(forms.Form):
+    code = forms.CharField(
+        label="Code",
+        help_text="2 to 10 capital letters or digits, starting with a letter, such as TRN.",
+        widget=_code_input(),
+    )
+    name = forms.CharField(label="Name")
+    fund_codes = FundCodesField(
+        label="Fund codes",
+        required=False,
+        help_text="Separate codes with commas, for example 100-TRN-CAP, 100-TRN-OPS.",
+    )
+
+
+class DepartmentEditForm(DepartmentForm):
+    is_active = forms.BooleanField(
+        label="Active",
+        required=False,
+        help_text="Untick to deactivate. The department and its history stay on record.",
+    )
+
+
+class RoleFields(forms.Form):
+    """A role in the municipality, and for department roles the department."""
+
+    # No role is preselected: granting the first one (tenant admin) by accident is too easy.
+    role = forms.ChoiceField(
+        label="Role", choices=[("", "Choose a role"), *Membership.Role.choices]
+    )
+    department = forms.ModelChoiceField(
+        label="Department",
+        queryset=None,
+        required=False,
+        empty_label="None (whole municipality)",
+        help_text="Department heads and members need one; admins and officers do not.",
+    )
+
+    def __init__(self, *args, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the actor's own departments are choices: another city's pk is "not a choice".
+        self.fields["department"].queryset = departments
+
+
+class PersonForm(RoleFields):
+    username = forms.CharField(
+        label="Username",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    email = forms.CharField(
+        label="E-mail address",
+        help_text="They set their password from the link sent here (“Forgot password?”).",
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    first_name = forms.CharField(label="First name", required=False)
+    last_name = forms.CharField(label="Last name", required=False)
+
+    field_order = ["username", "email", "first_name", "last_name", "role", "department"]
+
+
+class MembershipGrantForm(RoleFields):
+    pass
+
+
+class MembershipRevokeForm(forms.Form):
+    """No input: carries the service's refusal back to the page."""
+
+
+class AuditFilterForm(forms.Form):
+    verb = forms.ChoiceField(label="Action", required=False)
+    actor_username = forms.CharField(label="Person (username)", required=False)
+    object_type = forms.ChoiceField(label="Object type", required=False)
+    date_from = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, verbs, object_types, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["verb"].choices = [("", "Any action"), *((v, v) for v in verbs)]
+        self.fields["object_type"].choices = [
+            ("", "Any object"),
+            *((t, t.rpartition(".")[2].capitalize()) for t in object_types),
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", "The end date must be on or after the start date.")
+        return cleaned

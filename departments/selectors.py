@@ -1,11 +1,15 @@
 """Every read of tenant data that depends on who asks. Scoped by the actor's municipality;
 objects of another municipality raise the same NotFound as missing ones."""
 
+import datetime as dt
+
 from django.db.models import Prefetch, QuerySet
 
 from departments.models import Department, Membership, Municipality, User
 from departments.tenancy import TenantActor
-from p3hub.errors import NotFound
+from p3hub.audit import ChainReport, audit_chain_check, chain_key_for
+from p3hub.errors import NotFound, PermissionDenied
+from p3hub.models import AuditEvent
 
 
 def municipalities_public() -> QuerySet[Municipality]:
@@ -62,3 +66,72 @@ def membership_get_for(actor: TenantActor, pk) -> Membership:
         )
     except (Membership.DoesNotExist, ValueError, TypeError):
         raise NotFound("Not found.") from None
+
+
+def _day_start(day: dt.date, zone) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=zone)
+
+
+def audit_events_for(
+    actor: TenantActor,
+    *,
+    verb: str | None = None,
+    actor_username: str | None = None,
+    object_type: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> QuerySet[AuditEvent]:
+    """The audit trail of the actor's municipality, newest first. Dates are whole days in the
+    municipality's time zone, as its staff read them; `date_to` includes its whole day."""
+    events = AuditEvent.objects.filter(municipality=actor.municipality).select_related("actor")
+    if verb:
+        events = events.filter(verb=verb)
+    if actor_username:
+        events = events.filter(actor__username__iexact=actor_username)
+    if object_type:
+        events = events.filter(object_type=object_type)
+    zone = actor.municipality.zone
+    if date_from:
+        events = events.filter(created_at__gte=_day_start(date_from, zone))
+    if date_to:
+        events = events.filter(created_at__lt=_day_start(date_to + dt.timedelta(days=1), zone))
+    # seq orders one chain exactly (the clock may repeat a microsecond); the index is on it.
+    return events.order_by("-seq")
+
+
+def audit_vocabulary_for(actor: TenantActor) -> tuple[list[str], list[str]]:
+    """The verbs and object types that occur in the municipality's trail, for filter choices:
+    one query however long the trail."""
+    pairs = (
+        AuditEvent.objects.filter(municipality=actor.municipality)
+        .values_list("verb", "object_type")
+        .distinct()
+        .order_by()
+    )
+    verbs, object_types = set(), set()
+    for verb, object_type in pairs:
+        verbs.add(verb)
+        if object_type:
+            object_types.add(object_type)
+    return sorted(verbs), sorted(object_types)
+
+
+def audit_chain_status_for(actor: TenantActor) -> ChainReport:
+    """Re-verify the municipality's whole chain: how many events are intact, and the first
+    break if any. Reads every event, which is fine while chains are small."""
+    return audit_chain_check(chain_key_for(actor.municipality))
+
+
+def memberships_for(actor: TenantActor) -> QuerySet[Membership]:
+    """Everyone's roles in the actor's municipality, for tenant admins and officers only (they
+    staff solicitations); heads and members see departments, not the people list. One query:
+    the user and department come joined."""
+    if not (actor.is_admin or actor.is_officer):
+        raise PermissionDenied(
+            "Only tenant admins and procurement officers may see people and their roles."
+        )
+    return (
+        Membership.objects.filter(municipality=actor.municipality)
+        .select_related("user", "department")
+        .order_by("role", "department__code", "user__username", "pk")
+    )

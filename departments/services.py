@@ -9,12 +9,12 @@ import re
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from departments.models import Department, Membership, Municipality, User
 from departments.tenancy import TenantActor
 from p3hub.audit import audit_record
-from p3hub.errors import PermissionDenied, ValidationFailed
+from p3hub.errors import NotFound, PermissionDenied, ValidationFailed
 
 FUND_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-]{0,29}$")
 Role = Membership.Role
@@ -35,6 +35,10 @@ def _department_snapshot(department: Department) -> dict:
 
 
 def _clean_fund_codes(fund_codes: list[str]) -> list[str]:
+    # Callers other than the API (the admin's JSON field, scripts) may pass any JSON value; a
+    # string would otherwise be split into one-letter "fund codes".
+    if not isinstance(fund_codes, list | tuple):
+        raise ValidationFailed("Fund codes are a list of codes.", field="fund_codes")
     cleaned = []
     for code in fund_codes:
         code = str(code).strip()
@@ -55,6 +59,18 @@ def _check_department_fields(department: Department) -> None:
     except DjangoValidationError as error:
         field, messages = next(iter(error.message_dict.items()))
         raise ValidationFailed(messages[0], field=field) from None
+
+
+def _save_department(department: Department, **kwargs) -> None:
+    """Save; a concurrent request that took the same code first becomes the same named error
+    as `_check_code_free` (the unique constraint decides, in a savepoint)."""
+    try:
+        with transaction.atomic():
+            department.save(**kwargs)
+    except IntegrityError:
+        raise ValidationFailed(
+            f"A department with code {department.code} already exists.", field="code"
+        ) from None
 
 
 def _check_code_free(department: Department) -> None:
@@ -81,7 +97,7 @@ def department_create(
     )
     _check_department_fields(department)
     _check_code_free(department)
-    department.save()
+    _save_department(department)
     audit_record(
         actor=actor.user,
         verb="department.create",
@@ -104,9 +120,12 @@ def department_update(
 ) -> Department:
     """A tenant admin renames, recodes, re-funds or deactivates a department of theirs."""
     _require_admin(actor)
-    department = Department.objects.select_for_update().get(
-        pk=department.pk, municipality=actor.municipality
-    )
+    try:
+        department = Department.objects.select_for_update().get(
+            pk=department.pk, municipality=actor.municipality
+        )
+    except Department.DoesNotExist:  # another municipality's: as in the selectors, not a 500
+        raise NotFound("Not found.") from None
     before = _department_snapshot(department)
     if code is not None:
         department.code = code.strip().upper()
@@ -121,7 +140,7 @@ def department_update(
     after = _department_snapshot(department)
     changed = [name for name in after if after[name] != before[name]]
     if changed:
-        department.save(update_fields=changed)
+        _save_department(department, update_fields=changed)
         audit_record(
             actor=actor.user,
             verb="department.update",
@@ -183,12 +202,19 @@ def membership_grant(
 def membership_revoke(*, actor: TenantActor, membership: Membership) -> None:
     """A tenant admin takes a role away. The last tenant admin cannot be removed."""
     _require_admin(actor)
-    membership = Membership.objects.select_for_update().get(
-        pk=membership.pk, municipality=actor.municipality
-    )
+    try:
+        membership = Membership.objects.select_for_update().get(
+            pk=membership.pk, municipality=actor.municipality
+        )
+    except Membership.DoesNotExist:
+        raise NotFound("Not found.") from None
     if membership.role == Role.ADMIN:
-        admins = Membership.objects.select_for_update().filter(
-            municipality=actor.municipality, role=Role.ADMIN
+        # order_by("pk"): Membership's default ordering joins the nullable department, and
+        # PostgreSQL cannot lock the nullable side of an outer join; pk order is the lock order.
+        admins = (
+            Membership.objects.select_for_update()
+            .filter(municipality=actor.municipality, role=Role.ADMIN)
+            .order_by("pk")
         )
         if len(admins) <= 1:
             raise ValidationFailed(

@@ -1,18 +1,23 @@
 """The append-only, hash-chained audit log (DESIGN.md 5.8).
 
 Each municipality has its own chain (platform-wide events, such as a vendor registering, share
-one more). An event's hash covers its content and the previous event's hash, so editing,
-deleting, reordering or inserting an event breaks the chain at that point, which
-`audit_chain_verify` (and `manage.py audit_verify`) reports.
+one more). An event's hash covers its content and the previous event's hash, and the chain head
+(AuditChain) records the last event's number and hash, so editing, deleting, reordering,
+inserting or truncating events breaks the chain at that point, which `audit_chain_verify` (and
+`manage.py audit_verify`) reports. Rewriting every event after a point *and* the head is not
+detectable from the database alone: that needs the head hash kept somewhere else.
 """
 
+import datetime as dt
 import hashlib
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, models
+from django.db import connection, models, transaction
 
 from p3hub.clock import db_now
 from p3hub.models import AuditChain, AuditEvent
@@ -25,11 +30,23 @@ def chain_key_for(municipality) -> str:
     return PLATFORM_CHAIN if municipality is None else f"m{municipality.pk}"
 
 
+def _canonical_float(literal: str) -> float | int:
+    # PostgreSQL's jsonb prints integral numbers without a fraction or exponent (1e16 comes
+    # back as 10000000000000000, -0.0 as 0.0), so store them as ints from the start.
+    number = float(literal)
+    return int(number) if number.is_integer() else number
+
+
 def to_json_safe(value: Any) -> Any:
-    """Normalise before/after data to what a JSON column gives back, so hashes re-verify."""
+    """Normalise before/after data to what a JSON column gives back, so hashes re-verify.
+
+    Decimals, datetimes and UUIDs become strings (DjangoJSONEncoder), tuples lists, keys
+    strings; NaN and infinities are refused, since no JSON column can hold them.
+    """
     if value is None:
         return None
-    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+    text = json.dumps(value, cls=DjangoJSONEncoder, allow_nan=False)
+    return json.loads(text, parse_float=_canonical_float)
 
 
 def event_hash(event: AuditEvent) -> str:
@@ -45,17 +62,22 @@ def event_hash(event: AuditEvent) -> str:
         "object_repr": event.object_repr,
         "before": event.before,
         "after": event.after,
-        "created_at": event.created_at.isoformat(timespec="microseconds"),
+        "created_at": event.created_at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
         "prev_hash": event.prev_hash,
     }
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    # surrogatepass: a lone surrogate (possible in text from a JSON request) must hash, not crash.
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _lock_chain(municipality) -> AuditChain:
     key = chain_key_for(municipality)
-    chain, _ = AuditChain.objects.get_or_create(key=key, defaults={"municipality": municipality})
-    return AuditChain.objects.select_for_update().get(pk=chain.pk)
+    if chain := AuditChain.objects.select_for_update().filter(key=key).first():
+        return chain
+    # The chain's first event. get_or_create survives two first appends racing to create the
+    # head: the loser's INSERT fails on the unique key in a savepoint and it reads the winner's.
+    AuditChain.objects.get_or_create(key=key, defaults={"municipality": municipality})
+    return AuditChain.objects.select_for_update().get(key=key)
 
 
 def audit_record(
@@ -100,7 +122,7 @@ def audit_record(
 
 @dataclass(frozen=True)
 class ChainBreak:
-    """Where a chain stops verifying, and why."""
+    """Where a chain stops verifying, and why. `event_id` is None when the event is gone."""
 
     chain: str
     seq: int
@@ -112,25 +134,81 @@ class ChainBreak:
         return f"chain {self.chain}: {where}: {self.reason}"
 
 
-def audit_chain_verify(key: str) -> ChainBreak | None:
-    """Recompute one chain from its first event; return the first break, or None if intact."""
-    expected_prev, expected_seq = GENESIS_HASH, 1
-    events = AuditEvent.objects.filter(chain=key).order_by("seq", "id")
-    for event in events.iterator(chunk_size=2000):
-        if event.seq != expected_seq:
-            reason = f"expected event #{expected_seq} here, found #{event.seq} (missing or moved)"
-            return ChainBreak(key, expected_seq, event.pk, reason)
-        if event.prev_hash != expected_prev:
-            reason = "does not link to the event before it (inserted, deleted or reordered)"
-            return ChainBreak(key, event.seq, event.pk, reason)
-        if event_hash(event) != event.hash:
-            return ChainBreak(key, event.seq, event.pk, "content does not match its hash (edited)")
-        expected_prev, expected_seq = event.hash, expected_seq + 1
-    head = AuditChain.objects.filter(key=key).first()
-    if head is not None and (head.last_seq, head.last_hash) != (expected_seq - 1, expected_prev):
-        reason = f"the chain head records #{head.last_seq}, the log ends before it (truncated)"
-        return ChainBreak(key, expected_seq, None, reason)
+@dataclass(frozen=True)
+class ChainReport:
+    """The outcome of re-verifying one chain: how many events were read, and the first break."""
+
+    chain: str
+    events: int
+    broken: ChainBreak | None
+
+
+@contextmanager
+def _one_snapshot() -> Iterator[None]:
+    # The head and the events must be read from one snapshot: under READ COMMITTED each
+    # statement sees newer commits, and an append landing between the two reads would look
+    # like a truncated chain. Inside a caller's transaction, that transaction decides.
+    if connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        yield
+
+
+def _event_break(key: str, event: AuditEvent, previous: AuditEvent | None) -> ChainBreak | None:
+    expected_seq = previous.seq + 1 if previous else 1
+    expected_prev = previous.hash if previous else GENESIS_HASH
+    if event.seq != expected_seq:
+        reason = f"numbered #{event.seq} where #{expected_seq} was due (deleted or renumbered)"
+        return ChainBreak(key, event.seq, event.pk, reason)
+    if event.prev_hash != expected_prev:
+        reason = "does not link to the event before it (inserted, deleted or reordered)"
+        return ChainBreak(key, event.seq, event.pk, reason)
+    if event_hash(event) != event.hash:
+        return ChainBreak(key, event.seq, event.pk, "content does not match its hash (edited)")
     return None
+
+
+def _head_break(key: str, head: AuditChain | None, last: AuditEvent | None) -> ChainBreak | None:
+    """Compare the chain head with the last event: catches truncation and a rewritten head."""
+    last_seq, last_hash = (last.seq, last.hash) if last else (0, GENESIS_HASH)
+    if head is None:
+        if last is None:
+            return None
+        return ChainBreak(key, last.seq, last.pk, "the chain head is missing (deleted)")
+    if head.last_seq > last_seq:
+        reason = f"the chain head records #{head.last_seq}, the log ends before it (truncated)"
+        return ChainBreak(key, last_seq + 1, None, reason)
+    if head.last_seq < last_seq:
+        beyond = AuditEvent.objects.filter(chain=key, seq=head.last_seq + 1).first()
+        reason = f"the chain head ends at #{head.last_seq}: events after it were not appended"
+        return ChainBreak(key, head.last_seq + 1, beyond.pk if beyond else None, reason)
+    if head.last_hash != last_hash:
+        reason = "the chain head's hash does not match this last event (head or event rewritten)"
+        return ChainBreak(key, last_seq, last.pk if last else None, reason)
+    return None
+
+
+def audit_chain_check(key: str) -> ChainReport:
+    """Recompute one chain from its first event to its head, in one snapshot."""
+    with _one_snapshot():
+        head = AuditChain.objects.filter(key=key).first()
+        events = AuditEvent.objects.filter(chain=key).order_by("seq", "id")
+        previous, count = None, 0
+        for event in events.iterator(chunk_size=2000):
+            count += 1
+            if broken := _event_break(key, event, previous):
+                return ChainReport(key, count, broken)
+            previous = event
+        return ChainReport(key, count, _head_break(key, head, previous))
+
+
+def audit_chain_verify(key: str) -> ChainBreak | None:
+    """The first break in one chain, or None if it is intact."""
+    return audit_chain_check(key).broken
 
 
 def audit_chain_keys(municipality=None) -> list[str]:

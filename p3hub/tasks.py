@@ -2,57 +2,103 @@
 
 import datetime as dt
 import logging
+from functools import reduce
+from operator import or_
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from p3hub.models import OutboundEmail
 
 log = logging.getLogger(__name__)
+Status = OutboundEmail.Status
+
 MAX_ATTEMPTS = 5
+# The SMTP call runs while the row is locked: never let it wait forever.
+SEND_TIMEOUT_SECONDS = 30
+# An e-mail still queued this long after it was created has lost its task (see the sweep).
+STALE_AFTER = dt.timedelta(minutes=2)
+SWEEP_BATCH = 500
 
 
-@shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=MAX_ATTEMPTS)
+def _deliver(email: OutboundEmail) -> OSError | None:
+    """Try once; record the attempt. Returns a transient error for the caller to retry on."""
+    email.attempts += 1
+    message = EmailMessage(
+        subject=email.subject,
+        body=email.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=email.to,
+        connection=get_connection(timeout=settings.EMAIL_TIMEOUT or SEND_TIMEOUT_SECONDS),
+    )
+    try:
+        message.send()
+    except ValueError:
+        # A malformed address or header fails the same way every time: retrying cannot help.
+        log.exception("e-mail %s cannot be sent", email.pk)
+        email.status = Status.FAILED
+    except OSError as error:  # SMTP errors, refused connections and timeouts: transient
+        if email.attempts < MAX_ATTEMPTS:
+            email.save(update_fields=["attempts"])
+            return error
+        log.error("giving up on e-mail %s after %s attempts", email.pk, email.attempts)
+        email.status = Status.FAILED
+    else:
+        email.status, email.sent_at = Status.SENT, timezone.now()
+    email.save(update_fields=["attempts", "status", "sent_at"])
+    return None
+
+
+@shared_task(
+    bind=True,
+    autoretry_for=(OSError,),
+    retry_backoff=30,
+    retry_backoff_max=600,
+    max_retries=MAX_ATTEMPTS - 1,
+)
 def email_send(self, email_id: int) -> str:
-    """Send one queued e-mail. The row lock and status check make a second run a no-op."""
+    """Send one queued e-mail at most once, however often the task runs.
+
+    The row lock serialises a redelivery racing a retry; the status check makes every run
+    after the one that sent it a no-op. A crash between sending and committing can still
+    send twice: SMTP offers no transaction to join.
+    """
     with transaction.atomic():
         email = OutboundEmail.objects.select_for_update().filter(pk=email_id).first()
-        if email is None or email.status != OutboundEmail.Status.QUEUED:
+        if email is None or email.status != Status.QUEUED:
             return "skipped"
-        email.attempts += 1
-        message = EmailMessage(
-            subject=email.subject,
-            body=email.body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=email.to,
-        )
-        try:
-            message.send()
-        except OSError:
-            status = OutboundEmail.Status.FAILED if email.attempts >= MAX_ATTEMPTS else None
-            if status:
-                email.status = status
-            email.save(update_fields=["attempts", "status"])
-            if status:
-                log.error("giving up on e-mail %s after %s attempts", email.pk, email.attempts)
-                return "failed"
-            raise
-        email.status = OutboundEmail.Status.SENT
-        email.sent_at = timezone.now()
-        email.save(update_fields=["attempts", "status", "sent_at"])
-    return "sent"
+        error = _deliver(email)
+    if error is not None:
+        # Raised outside the atomic block, so the attempt counted above is committed.
+        raise error
+    return email.status
+
+
+def _lost_tasks(now: dt.datetime) -> Q:
+    # Each attempt waits twice as long as the one before, which stays behind the task's own
+    # retry backoff: the sweep picks up e-mails whose task is gone, not ones about to retry.
+    return reduce(
+        or_,
+        (Q(attempts=n, created_at__lt=now - STALE_AFTER * 2**n) for n in range(MAX_ATTEMPTS)),
+    )
 
 
 @shared_task
 def email_send_pending() -> int:
-    """Beat sweep: re-queue e-mails whose task was lost (broker restart, crash before publish)."""
-    stale = timezone.now() - dt.timedelta(minutes=2)
-    pending = OutboundEmail.objects.filter(
-        status=OutboundEmail.Status.QUEUED, created_at__lt=stale
-    ).values_list("pk", flat=True)[:500]
+    """Beat sweep: re-queue e-mails whose task was lost (broker restart, crash before publish).
+
+    Each re-queued task expires before the sweep could queue it again, so a worker that was
+    down comes back to one task per e-mail, not a pile (each extra one would be a no-op).
+    """
+    pending = list(
+        OutboundEmail.objects.filter(_lost_tasks(timezone.now()), status=Status.QUEUED)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:SWEEP_BATCH]
+    )
     for email_id in pending:
-        email_send.delay(email_id)
+        email_send.apply_async((email_id,), expires=STALE_AFTER.total_seconds())
     return len(pending)

@@ -47,11 +47,49 @@ def _eager_celery_and_clean_cache(request, settings):
     from p3hub.celery import app
 
     eager = "worker" not in request.keywords
+    # The seed hashes eight passwords per test; PBKDF2's deliberate slowness buys nothing here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     app.conf.task_always_eager = eager
     cache.clear()
     yield
     app.conf.task_always_eager = False
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _static_files_without_manifest(settings):
+    """Pages use {% static %}, and the manifest storage needs collectstatic first. The
+    STATICFILES_STORAGE variable above comes too late for that: pytest-django has read the
+    settings before this file is imported."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        return True
+    return bool({"transactional_db", "live_server"} & set(request.fixturenames))
+
+
+@pytest.fixture(autouse=True)
+def _flush_past_the_audit_trigger(request):
+    """Transactional tests (live server, real workers) end with a flush: a TRUNCATE, which the
+    append-only trigger on the audit log refuses on PostgreSQL. Triggers are switched off in
+    this session for that flush only: TransactionTestCase closes the connection right after,
+    so no test ever runs with them off. (Needs a superuser, as the test database has.)"""
+    if not _is_transactional(request):
+        yield
+        return
+    request.getfixturevalue("transactional_db")  # set up first, so torn down after this
+    yield
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET session_replication_role = replica")
 
 
 @pytest.fixture

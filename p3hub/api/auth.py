@@ -3,7 +3,10 @@
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.throttling import AnonRateThrottle
+
+from p3hub.api.parsers import JSONParser
 
 
 class TokenThrottle(AnonRateThrottle):
@@ -13,7 +16,11 @@ class TokenThrottle(AnonRateThrottle):
 
 
 class TokenObtainView(ObtainAuthToken):
+    # The credentials are in the body. Authenticating the request too would let a stale token
+    # header block getting a new one, and let a logged-in session skip the anonymous throttle.
+    authentication_classes = []
     throttle_classes = [TokenThrottle]
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     @extend_schema(
         operation_id="auth_token_obtain",

@@ -71,7 +71,8 @@ class Command(BaseCommand):
         for name, username, email in VENDORS:
             vendor, _ = Vendor.objects.get_or_create(name=name, defaults={"email": email})
             VendorUser.objects.get_or_create(vendor=vendor, user=users[username])
-        self.stdout.write(self.style.SUCCESS("Demo data is in place."))
+        if options["verbosity"] > 0:
+            self.stdout.write(self.style.SUCCESS("Demo data is in place."))
 
     def _user(self, username, first_name, last_name, email) -> User:
         user, created = User.objects.get_or_create(

@@ -1,0 +1,222 @@
+"""Tenant isolation of the staff API (DESIGN.md 5.1 and 10): every URL under
+/api/v1/<municipality-slug>/ answers 404 to everyone who is not a member of that municipality,
+exactly as for a municipality that does not exist, whatever the method.
+
+The URLs come from the URL resolver, so an endpoint added later is covered without editing
+this file (a detail URL needs a list URL of the same name to find a real primary key).
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from rest_framework.test import APIClient
+
+from departments.models import Department, Membership
+from p3hub.models import AuditEvent
+from tests.conftest import DEMO_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+TENANT_PREFIX = "api/v1/<slug:municipality_slug>/"
+METHODS = ["get", "head", "options", "post", "put", "patch", "delete"]
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The demo's eight passwords take seconds per test with the production hasher.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _walk(patterns, prefix: str = "", namespace: str = ""):
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _walk(pattern.url_patterns, route, inner)
+        elif isinstance(pattern, URLPattern):
+            yield route, namespace, pattern
+
+
+def tenant_url_patterns() -> list[tuple[str, URLPattern]]:
+    """Every view registered under /api/v1/<municipality-slug>/, with its namespace prefix."""
+    found = [
+        (namespace, pattern)
+        for route, namespace, pattern in _walk(get_resolver().url_patterns)
+        if route.startswith(TENANT_PREFIX)
+    ]
+    assert found, "no tenant API patterns found: did the root URLconf change?"
+    return found
+
+
+def tenant_urls(slug: str, admin_client: APIClient) -> list[str]:
+    """A concrete URL for every tenant pattern; detail URLs use a real object of `slug`."""
+    urls = []
+    for namespace, pattern in tenant_url_patterns():
+        assert pattern.name, f"unnamed tenant API pattern {pattern.pattern}"
+        kwargs = {"municipality_slug": slug}
+        extra = set(pattern.pattern.regex.groupindex) - set(kwargs)
+        if extra:
+            assert extra == {"pk"}, f"teach this test the URL kwargs {extra} of {pattern.name}"
+            list_name = namespace + pattern.name.rsplit("-", 1)[0] + "-list"
+            list_url = reverse(list_name, kwargs=kwargs)
+            results = admin_client.get(list_url).json()["results"]
+            assert results, f"{list_url} is empty: the demo needs a row to probe {pattern.name}"
+            kwargs["pk"] = results[0]["id"]
+        urls.append(reverse(namespace + pattern.name, kwargs=kwargs))
+    return urls
+
+
+def token_for(username: str) -> str:
+    response = APIClient().post(
+        "/api/v1/auth/token/", {"username": username, "password": DEMO_PASSWORD}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    return response.json()["token"]
+
+
+def client_with_token(token: str) -> APIClient:
+    return APIClient(HTTP_AUTHORIZATION=f"Token {token}")
+
+
+def test_the_introspection_finds_the_tenant_endpoints():
+    names = {namespace + pattern.name for namespace, pattern in tenant_url_patterns()}
+
+    assert {
+        "tenant_api:department-list",
+        "tenant_api:department-detail",
+        "tenant_api:membership-list",
+        "tenant_api:membership-detail",
+    } <= names
+
+
+def test_lakeside_officer_token_gets_404_on_every_riverton_url_and_riverton_officer_200(
+    api_as, personas
+):
+    # Given tokens obtained the way an integrator would.
+    outsider = client_with_token(token_for("officer.lakeside"))
+    officer = client_with_token(token_for("officer"))
+    urls = tenant_urls("riverton", api_as("admin"))
+    nowhere = outsider.get("/api/v1/no-such-city/departments/")
+    assert nowhere.status_code == 404
+
+    for url in urls:
+        # When the other city's officer asks: 404, the same body as for no municipality at all.
+        response = outsider.get(url)
+        assert response.status_code == 404, url
+        assert response.content == nowhere.content, url
+        # And riverton's own officer reads it.
+        assert officer.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize("outsider", ["officer.lakeside", "vendor.acme"])
+def test_outsiders_get_the_same_404_for_every_method_and_nothing_changes(
+    api_as, personas, outsider
+):
+    client = api_as(outsider)
+    urls = tenant_urls("riverton", api_as("admin"))
+    nowhere = client.get("/api/v1/no-such-city/departments/")
+    before = (Department.objects.count(), Membership.objects.count(), AuditEvent.objects.count())
+
+    for url in urls:
+        for method in METHODS:
+            payload = {"code": "EVIL", "name": "Evil", "username": outsider, "role": "admin"}
+            data = None if method in ("get", "head", "options") else payload
+            response = getattr(client, method)(url, data, format="json")
+            assert response.status_code == 404, (method, url)
+            if method != "head":
+                assert response.content == nowhere.content, (method, url)
+
+    after = (Department.objects.count(), Membership.objects.count(), AuditEvent.objects.count())
+    assert after == before
+    assert not Membership.objects.filter(user=personas[outsider], municipality__slug="riverton")
+
+
+def test_anonymous_get_401_for_every_method(api_as, personas):
+    urls = tenant_urls("riverton", api_as("admin"))
+    anonymous = APIClient()
+
+    for url in urls:
+        for method in METHODS:
+            response = getattr(anonymous, method)(url)
+            assert response.status_code == 401, (method, url)
+            if method != "head":
+                assert response.json()["errors"][0]["code"] == "not_authenticated"
+
+
+def test_a_member_of_both_cities_sees_each_city_only_under_its_own_slug(api_as, personas):
+    # Given riverton's officer is also a member of lakeside's Public Works.
+    lakeside_pwd = Department.objects.get(municipality__slug="lakeside", code="PWD")
+    Membership.objects.create(
+        user=personas["officer"],
+        municipality=lakeside_pwd.municipality,
+        role="member",
+        department=lakeside_pwd,
+    )
+    client = api_as("officer")
+
+    riverton = client.get("/api/v1/riverton/departments/").json()["results"]
+    lakeside = client.get("/api/v1/lakeside/departments/").json()["results"]
+    crossed = client.get(f"/api/v1/riverton/departments/{lakeside_pwd.pk}/")
+
+    assert [d["code"] for d in riverton] == ["PSD", "TRN"]
+    assert [d["code"] for d in lakeside] == ["PWD"]
+    # Lakeside's department is not reachable through riverton's URL.
+    assert crossed.status_code == 404
+    # And a plain member of lakeside may not list lakeside's people.
+    assert client.get("/api/v1/lakeside/memberships/").status_code == 403
+
+
+def test_riverton_admin_reads_and_writes_every_endpoint(api_as, personas):
+    client = api_as("admin")
+    trn = Department.objects.get(municipality__slug="riverton", code="TRN")
+
+    for url in tenant_urls("riverton", client):
+        assert client.get(url).status_code == 200, url
+    created = client.post(
+        "/api/v1/riverton/departments/", {"code": "PRK", "name": "Parks"}, format="json"
+    )
+    updated = client.patch(f"/api/v1/riverton/departments/{trn.pk}/", {"name": "T"}, format="json")
+    replaced = client.put(
+        f"/api/v1/riverton/departments/{trn.pk}/", {"code": "TRN", "name": "Tr"}, format="json"
+    )
+    granted = client.post(
+        "/api/v1/riverton/memberships/",
+        {"username": "evaluator", "role": "member", "department": "PRK"},
+        format="json",
+    )
+    revoked = client.delete(f"/api/v1/riverton/memberships/{granted.json()['id']}/")
+
+    assert [r.status_code for r in (created, updated, replaced, granted, revoked)] == [
+        201,
+        200,
+        200,
+        201,
+        204,
+    ]
+
+
+def test_riverton_officer_reads_everything_and_is_refused_every_admin_write(api_as, personas):
+    client = api_as("officer")
+    trn = Department.objects.get(municipality__slug="riverton", code="TRN")
+    role = Membership.objects.get(user=personas["evaluator"])
+    before = (Department.objects.count(), Membership.objects.count(), AuditEvent.objects.count())
+
+    for url in tenant_urls("riverton", api_as("admin")):
+        assert client.get(url).status_code == 200, url
+    writes = [
+        client.post("/api/v1/riverton/departments/", {"code": "PRK", "name": "P"}, format="json"),
+        client.patch(f"/api/v1/riverton/departments/{trn.pk}/", {"name": "T"}, format="json"),
+        client.put(
+            f"/api/v1/riverton/departments/{trn.pk}/", {"code": "TRN", "name": "T"}, format="json"
+        ),
+        client.post(
+            "/api/v1/riverton/memberships/",
+            {"username": "officer", "role": "admin"},
+            format="json",
+        ),
+        client.delete(f"/api/v1/riverton/memberships/{role.pk}/"),
+    ]
+
+    assert [r.status_code for r in writes] == [403] * 5
+    assert {r.json()["errors"][0]["code"] for r in writes} == {"permission_denied"}
+    after = (Department.objects.count(), Membership.objects.count(), AuditEvent.objects.count())
+    assert after == before
