@@ -98,10 +98,8 @@ def department_create(
     _check_department_fields(department)
     _check_code_free(department)
     _save_department(department)
-    audit_record(
-        actor=actor.user,
-        verb="department.create",
-        municipality=actor.municipality,
+    actor.audit(
+        "department.create",
         obj=department,
         after=_department_snapshot(department),
     )
@@ -141,10 +139,8 @@ def department_update(
     changed = [name for name in after if after[name] != before[name]]
     if changed:
         _save_department(department, update_fields=changed)
-        audit_record(
-            actor=actor.user,
-            verb="department.update",
-            municipality=actor.municipality,
+        actor.audit(
+            "department.update",
             obj=department,
             before={k: before[k] for k in changed},
             after={k: after[k] for k in changed},
@@ -188,10 +184,8 @@ def membership_grant(
     )
     if not created:
         raise ValidationFailed(f"{user.username} already holds this role.", field="role")
-    audit_record(
-        actor=actor.user,
-        verb="membership.grant",
-        municipality=actor.municipality,
+    actor.audit(
+        "membership.grant",
         obj=membership,
         after=_membership_snapshot(membership),
     )
@@ -221,10 +215,8 @@ def membership_revoke(*, actor: TenantActor, membership: Membership) -> None:
                 "A municipality needs at least one tenant admin.", field="role", code="last_admin"
             )
     snapshot = _membership_snapshot(membership)
-    audit_record(
-        actor=actor.user,
-        verb="membership.revoke",
-        municipality=actor.municipality,
+    actor.audit(
+        "membership.revoke",
         obj=membership,
         before=snapshot,
     )
@@ -278,10 +270,8 @@ def person_create(
     else:
         user.set_unusable_password()
     user.save()
-    audit_record(
-        actor=actor.user,
-        verb="person.create",
-        municipality=actor.municipality,
+    actor.audit(
+        "person.create",
         obj=user,
         after={"username": user.username, "email": user.email},
     )

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from departments.models import Membership, Municipality, User
+from p3hub.audit import audit_record
 from p3hub.errors import NotFound
 
 Role = Membership.Role
@@ -40,6 +41,17 @@ class TenantActor:
 
     def heads(self, department) -> bool:
         return department.pk in self.headed_department_ids
+
+    def audit(self, verb: str, obj=None, *, before: dict | None = None, after: dict | None = None):
+        """Record `verb` on `obj` in this municipality's audit chain, as this user."""
+        return audit_record(
+            actor=self.user,
+            verb=verb,
+            municipality=self.municipality,
+            obj=obj,
+            before=before,
+            after=after,
+        )
 
     def __hash__(self) -> int:
         return hash((self.user.pk, self.municipality.pk))
