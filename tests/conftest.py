@@ -6,10 +6,6 @@ import os
 # Playwright's sync API runs an event loop in this thread; Django would otherwise refuse ORM
 # calls from the live-server tests (STACK-NOTES.md).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-# Templates use {% static %}; the manifest storage would need collectstatic first.
-os.environ.setdefault(
-    "STATICFILES_STORAGE", "django.contrib.staticfiles.storage.StaticFilesStorage"
-)
 
 import pytest
 from django.core.cache import cache
@@ -67,29 +63,19 @@ def _static_files_without_manifest(settings):
     }
 
 
-def _is_transactional(request) -> bool:
-    marker = request.node.get_closest_marker("django_db")
-    if marker and marker.kwargs.get("transaction"):
-        return True
-    return bool({"transactional_db", "live_server"} & set(request.fixturenames))
-
-
-@pytest.fixture(autouse=True)
-def _flush_past_the_audit_trigger(request):
-    """Transactional tests (live server, real workers) end with a flush: a TRUNCATE, which the
-    append-only trigger on the audit log refuses on PostgreSQL. Triggers are switched off in
-    this session for that flush only: TransactionTestCase closes the connection right after,
-    so no test ever runs with them off. (Needs a superuser, as the test database has.)"""
-    if not _is_transactional(request):
-        yield
-        return
-    request.getfixturevalue("transactional_db")  # set up first, so torn down after this
-    yield
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Django's flush after each transactional test (live server, real workers) TRUNCATEs every
+    table, which the audit log's append-only trigger refuses on PostgreSQL. The test database
+    lets TRUNCATE through; tests/p3hub/test_audit.py switches it back on to prove it refuses."""
     from django.db import connection
 
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET session_replication_role = replica")
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "ALTER TABLE p3hub_auditevent DISABLE TRIGGER p3hub_audit_event_no_truncate"
+                )
 
 
 @pytest.fixture

@@ -19,12 +19,6 @@ pytestmark = pytest.mark.django_db
 MISSING_PK = 987_654
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # The demo's eight passwords take seconds per test with the production hasher.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def new_tenant_admin(personas):
     """A new session of riverton's tenant admin (`admin`: staff, not superuser) each call; a

@@ -9,12 +9,6 @@ from tests.factories import DepartmentFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # The demo's eight passwords take seconds per test with the production hasher.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 DEPARTMENTS = "/api/v1/riverton/departments/"
 MEMBERSHIPS = "/api/v1/riverton/memberships/"
 

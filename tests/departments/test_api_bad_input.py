@@ -18,12 +18,6 @@ DEPARTMENTS = "/api/v1/riverton/departments/"
 MEMBERSHIPS = "/api/v1/riverton/memberships/"
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # The demo's eight passwords take seconds per test with the production hasher.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def database_state() -> dict:
     """Row counts of every model, plus the tenancy rows themselves, to prove nothing changed."""
     state = {model._meta.label: model._default_manager.count() for model in apps.get_models()}

@@ -20,12 +20,6 @@ TENANT_PREFIX = "api/v1/<slug:municipality_slug>/"
 METHODS = ["get", "head", "options", "post", "put", "patch", "delete"]
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # The demo's eight passwords take seconds per test with the production hasher.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _walk(patterns, prefix: str = "", namespace: str = ""):
     for pattern in patterns:
         route = prefix + str(pattern.pattern)

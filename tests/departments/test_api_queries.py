@@ -10,12 +10,6 @@ from tests.factories import DepartmentFactory, MembershipFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # The demo's eight passwords take seconds per test with the production hasher.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def queries_for(client, url: str, expected_rows: int) -> int:
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)

@@ -25,12 +25,6 @@ ADMIN_PAGES = [
 CSRF_VALUE = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Every test seeds eight demo users; the production hasher would dominate the run time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def urls(personas):
     """Every riverton page, with the ids of real riverton rows."""
@@ -147,7 +141,9 @@ def test_members_see_dashboard_and_audit_trail_without_admin_links(
 
 @pytest.mark.parametrize("username", ["officer", "head.trn"])
 @pytest.mark.parametrize("page_name", ADMIN_PAGES)
-def test_members_who_are_not_admins_get_403_on_admin_pages(client, personas, urls, username, page):
+def test_members_who_are_not_admins_get_403_on_admin_pages(
+    client, personas, urls, username, page_name
+):
     client.force_login(personas[username])
 
     response = client.get(urls[page_name])
@@ -171,9 +167,9 @@ def test_members_who_are_not_admins_cannot_post_changes(client, personas, valid_
 def test_outsiders_and_vendors_get_404_on_every_riverton_page(client, personas, urls, username):
     client.force_login(personas[username])
 
-    for page, url in urls.items():
-        response = client.post(url) if page == "membership-revoke" else client.get(url)
-        assert response.status_code == 404, page
+    for page_name, url in urls.items():
+        response = client.post(url) if page_name == "membership-revoke" else client.get(url)
+        assert response.status_code == 404, page_name
         assert "Page not found" in text(response)
 
 
@@ -191,8 +187,8 @@ def test_outsiders_and_vendors_cannot_post_changes(client, personas, valid_posts
 def test_anonymous_visitors_are_sent_to_sign_in(client, urls, valid_posts):
     before = state()
 
-    for page, url in urls.items():
-        if page != "membership-revoke":
+    for page_name, url in urls.items():
+        if page_name != "membership-revoke":
             response = client.get(url)
             assert response.status_code == 302
             assert response["Location"] == f"/accounts/login/?next={url}"
@@ -328,3 +324,13 @@ def test_server_error_page_renders_without_a_request():
     assert "Sorry, something went wrong" in body
     assert "css/app.css" in body
     assert "Sign out" not in body
+
+
+def test_titles_name_the_page_the_municipality_and_a_problem(client, personas):
+    client.force_login(personas["admin"])
+
+    listing = text(client.get("/riverton/departments/"))
+    refused = text(client.post("/riverton/departments/new/", {"code": "", "name": "X"}))
+
+    assert "<title>Departments · City of Riverton · P3 Hub</title>" in listing
+    assert "<title>Error: Add a department · City of Riverton · P3 Hub</title>" in refused

@@ -17,12 +17,6 @@ pytestmark = pytest.mark.django_db
 AUDIT = "/riverton/audit/"
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Every test seeds eight demo users; the production hasher would dominate the run time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def admin_client(client, personas):
     client.force_login(personas["admin"])

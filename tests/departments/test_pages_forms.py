@@ -12,12 +12,6 @@ from p3hub.models import AuditEvent, OutboundEmail
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Every test seeds eight demo users; the production hasher would dominate the run time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def admin_client(client, personas):
     client.force_login(personas["admin"])

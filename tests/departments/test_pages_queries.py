@@ -16,12 +16,6 @@ pytestmark = pytest.mark.django_db
 PER_REQUEST = 3
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Factories hash a password per user; the production hasher would dominate the run time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def riverton(personas) -> Municipality:
     return Municipality.objects.get(slug="riverton")

@@ -26,12 +26,6 @@ DEMO_USERS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # The demo's eight passwords take seconds per test with the production hasher.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def seed() -> None:
     call_command("seed_demo", verbosity=0, stdout=io.StringIO())
 

@@ -15,12 +15,6 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # The demo's eight passwords take seconds per test with the production hasher.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def actor(personas):
     """`actor("admin")` is that persona acting in riverton (or `slug`)."""

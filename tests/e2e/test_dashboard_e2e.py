@@ -20,12 +20,6 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Seeding hashes eight passwords; the production hasher would dominate the run time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def serious_violations(page) -> list[tuple]:
     violations = Axe().run(page).response["violations"]
     return [

@@ -20,12 +20,6 @@ from tests.factories import UserFactory
 TOKEN_URL = "/api/v1/auth/token/"
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # The demo's eight passwords take seconds per test with the production hasher.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 # --- the token endpoint --------------------------------------------------------------------
 
 

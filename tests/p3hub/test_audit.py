@@ -54,20 +54,6 @@ def require_postgresql() -> None:
     pytest.skip("needs PostgreSQL (set DATABASE_URL)")
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """The demo seed sets eight passwords: PBKDF2 would be most of each test's time."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def allow_test_flush(transactional_db):
-    """Transactional tests end with Django's flush, a TRUNCATE that the append-only trigger
-    refuses. Test databases allow it (test_trigger_refuses_truncate re-enables it)."""
-    if connection.vendor == "postgresql":
-        alter_audit_table("DISABLE TRIGGER p3hub_audit_event_no_truncate")
-
-
 def alter_audit_table(action: str) -> None:
     with connection.cursor() as cursor:
         # ALTER TABLE refuses while this transaction has deferred foreign-key checks pending
@@ -316,7 +302,7 @@ def test_trigger_refuses_update_and_delete_by_raw_sql(riverton):
 def test_trigger_refuses_truncate(riverton):
     require_postgresql()
     with connection.cursor() as cursor:
-        # Test databases switch this one off for Django's flush (see allow_test_flush);
+        # Test databases switch this one off for Django's flush (tests/conftest.py);
         # the migration creates it enabled, which the catalogue shows.
         cursor.execute(
             "SELECT tgname FROM pg_trigger WHERE tgrelid = 'p3hub_auditevent'::regclass"
@@ -352,7 +338,7 @@ def test_trigger_refuses_update_and_delete_through_the_orm(riverton):
 # --- appending ----------------------------------------------------------------------------
 
 
-@pytest.mark.usefixtures("allow_test_flush")
+@pytest.mark.django_db(transaction=True)
 def test_audit_record_outside_a_transaction_raises():
     with pytest.raises(RuntimeError, match="inside the transaction"):
         audit_record(actor=None, verb="test.autocommit")
@@ -360,7 +346,7 @@ def test_audit_record_outside_a_transaction_raises():
     assert not AuditChain.objects.exists()
 
 
-@pytest.mark.usefixtures("allow_test_flush")
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_appends_are_numbered_without_gaps():
     require_postgresql()
     # A municipality without a chain yet: the threads also race to create the chain head.
@@ -401,7 +387,7 @@ def database_url() -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-@pytest.mark.usefixtures("allow_test_flush")
+@pytest.mark.django_db(transaction=True)
 def test_command_line_exit_codes():
     require_postgresql()
     call_command("seed_demo", verbosity=0)

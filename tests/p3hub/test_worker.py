@@ -106,8 +106,6 @@ def worker(transactional_db, tmp_path) -> Iterator[Worker]:
         if CI:
             pytest.fail("CI runs on PostgreSQL: the worker tests must run, not skip")
         pytest.skip("needs PostgreSQL (set DATABASE_URL) for the worker to share the test DB")
-    with connection.cursor() as cursor:  # Django's flush after the test TRUNCATEs every table
-        cursor.execute("ALTER TABLE p3hub_auditevent DISABLE TRIGGER p3hub_audit_event_no_truncate")
     queue = f"p3hub-test-{uuid.uuid4().hex[:12]}"
     (mail_dir := tmp_path / "mail").mkdir()
     state = Worker(queue=queue, mail_dir=mail_dir, log=tmp_path / "worker.log")
