@@ -185,6 +185,8 @@ EMAIL_HOST_USER = envstr("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 30)  # the send task holds a row lock meanwhile
+# Absolute links in e-mails (no request at hand in a service or task).
+SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "P3 Hub <no-reply@p3hub.local>")
 
 # Celery: Redis when REDIS_URL is set, else kombu's filesystem transport under var/ (producer
@@ -263,6 +265,9 @@ SPECTACULAR_SETTINGS = {
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
     ],
 }
+
+# `manage.py seed_demo` runs these in order; each app seeds its own part of the demo.
+DEMO_SEEDERS = ["departments.demo.seed", "vendors.demo.seed"]
 
 GUARDIAN_RAISE_403 = False
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row; the public needs no grants

@@ -1,0 +1,153 @@
+"""Every read of procurement data that depends on who asks: tenant staff see their own
+municipality's solicitations in every state; the public sees published ones only."""
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from departments.tenancy import TenantActor
+from p3hub.errors import NotFound
+from p3hub.models import AuditEvent
+from procurements.models import (
+    CostSplitDecision,
+    CostSplitVersion,
+    LineItem,
+    Participation,
+    Solicitation,
+)
+
+
+def _participations():
+    return Prefetch("participations", queryset=Participation.objects.select_related("department"))
+
+
+def solicitations_for(
+    actor: TenantActor, *, q: str = "", status: str = "", department: str = ""
+) -> QuerySet[Solicitation]:
+    """The actor's municipality's solicitations, newest first, filtered for the lists."""
+    solicitations = Solicitation.objects.filter(municipality=actor.municipality)
+    return (
+        _filtered(solicitations, q=q, status=status, department=department)
+        .select_related("lead_department", "municipality")
+        .prefetch_related(_participations())
+    )
+
+
+def _filtered(solicitations, *, q: str, status: str, department: str):
+    if q:
+        solicitations = solicitations.filter(
+            Q(title__icontains=q) | Q(description__icontains=q) | Q(reference__iexact=q)
+        )
+    if status:
+        solicitations = solicitations.filter(status=status)
+    if department:
+        solicitations = solicitations.filter(
+            participations__department__code=department,
+            participations__status=Participation.Status.JOINED,
+        ).distinct()
+    return solicitations
+
+
+def solicitation_get_for(actor: TenantActor, reference: str) -> Solicitation:
+    try:
+        return solicitations_for(actor).get(reference=reference)
+    except Solicitation.DoesNotExist:
+        raise NotFound("Not found.") from None
+
+
+def solicitations_public(
+    *, municipality=None, q: str = "", status: str = "", department: str = ""
+) -> QuerySet[Solicitation]:
+    """Published (and later) solicitations of every municipality, or of one."""
+    solicitations = Solicitation.objects.filter(status__in=Solicitation.PUBLIC)
+    if municipality is not None:
+        solicitations = solicitations.filter(municipality=municipality)
+    if status and status not in Solicitation.PUBLIC:
+        return solicitations.none()
+    return (
+        _filtered(solicitations, q=q, status=status, department=department)
+        .select_related("lead_department", "municipality")
+        .prefetch_related(_participations())
+        .order_by("-published_at", "-id")
+    )
+
+
+def solicitation_public_get(municipality, reference: str) -> Solicitation:
+    try:
+        return solicitations_public(municipality=municipality).get(reference=reference)
+    except Solicitation.DoesNotExist:
+        raise NotFound("Not found.") from None
+
+
+def line_items_of(solicitation: Solicitation) -> QuerySet[LineItem]:
+    return solicitation.line_items.order_by("position", "id")
+
+
+def line_item_get(solicitation: Solicitation, pk) -> LineItem:
+    try:
+        return line_items_of(solicitation).get(pk=pk)
+    except (LineItem.DoesNotExist, ValueError, TypeError):
+        raise NotFound("Not found.") from None
+
+
+def participation_get(solicitation: Solicitation, pk) -> Participation:
+    try:
+        return solicitation.participations.select_related("department", "solicitation").get(pk=pk)
+    except (Participation.DoesNotExist, ValueError, TypeError):
+        raise NotFound("Not found.") from None
+
+
+def split_versions_of(solicitation: Solicitation) -> QuerySet[CostSplitVersion]:
+    decisions = CostSplitDecision.objects.select_related("department", "decided_by")
+    return (
+        solicitation.split_versions.select_related("created_by")
+        .prefetch_related("departments", Prefetch("decisions", queryset=decisions))
+        .order_by("-number")
+    )
+
+
+def split_version_get(solicitation: Solicitation, number) -> CostSplitVersion:
+    try:
+        return split_versions_of(solicitation).get(number=number)
+    except (CostSplitVersion.DoesNotExist, ValueError, TypeError):
+        raise NotFound("Not found.") from None
+
+
+def current_split_of(solicitation: Solicitation) -> CostSplitVersion | None:
+    return split_versions_of(solicitation).filter(status__in=CostSplitVersion.CURRENT).first()
+
+
+def approvals_pending_for(actor: TenantActor) -> QuerySet:
+    """(version, department) pairs awaiting the actor's decision as head: proposed versions
+    of their municipality naming a department they head that has not decided yet. Rows of
+    the version-department link table, with version, solicitation and department joined."""
+    link = CostSplitVersion.departments.through
+    decided = CostSplitDecision.objects.filter(
+        version=OuterRef("costsplitversion"), department=OuterRef("department")
+    )
+    return (
+        link.objects.filter(
+            department_id__in=actor.headed_department_ids,
+            costsplitversion__status=CostSplitVersion.Status.PROPOSED,
+            costsplitversion__solicitation__municipality=actor.municipality,
+        )
+        .exclude(Exists(decided))
+        .select_related(
+            "department",
+            "costsplitversion__solicitation__lead_department",
+            "costsplitversion__created_by",
+        )
+        .order_by("costsplitversion__created_at", "department__code")
+    )
+
+
+def solicitation_history(solicitation: Solicitation) -> QuerySet[AuditEvent]:
+    """Every recorded change of the solicitation, its line items, criteria, participants
+    and split versions (services record them all on the solicitation), newest first."""
+    return (
+        AuditEvent.objects.filter(
+            municipality_id=solicitation.municipality_id,
+            object_type=Solicitation._meta.label_lower,
+            object_id=str(solicitation.pk),
+        )
+        .select_related("actor")
+        .order_by("-seq")
+    )
