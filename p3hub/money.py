@@ -44,6 +44,7 @@ __all__ = [
     "MoneyError",
     "allocate",
     "allocate_amount",
+    "allocate_int",
     "check_percentages",
     "format_money",
     "from_minor",
@@ -236,26 +237,72 @@ def allocate(total_minor: int, weights: Mapping[str, Decimal | int]) -> dict[str
     """
     total = _check_minor(total_minor)
     exact_weights = _validated_weights(weights)
-    weight_sum = sum(exact_weights.values(), Fraction(0))
+    # Scaling every weight by the same factor changes no share: bring them to whole numbers
+    # once, so the division below is integer arithmetic instead of Fraction arithmetic.
+    scale = 1
+    for weight in exact_weights.values():
+        scale = _lcm(scale, weight.denominator)
+    integral = {
+        key: weight.numerator * (scale // weight.denominator)
+        for key, weight in exact_weights.items()
+    }
+    return _largest_remainder(total, integral)
+
+
+def _lcm(a: int, b: int) -> int:
+    # By hand: the math module is kept out of this file (no floats, tests/p3hub/test_money.py).
+    x, y = a, b
+    while y:
+        x, y = y, x % y
+    return a // x * b
+
+
+def allocate_int(total_minor: int, weights: Mapping[str, int]) -> dict[str, int]:
+    """``allocate`` for whole-number weights (cents still owed, ten-thousandths of a percent),
+    with the same result, for hot loops: the checks are type and sign only, with no Decimal or
+    Fraction built per weight."""
+    total = _check_minor(total_minor)
+    if not isinstance(weights, Mapping):
+        raise TypeError(f"weights must be a mapping, not {type(weights).__name__}")
+    if not weights:
+        raise MoneyError("weights must name at least one department")
+    for key, weight in weights.items():
+        if not isinstance(key, str):
+            raise TypeError(f"allocation keys must be department codes (str), not {key!r}")
+        if isinstance(weight, bool) or not isinstance(weight, int):
+            raise TypeError(f"weight of {key!r} must be an int, not {type(weight).__name__}")
+        if weight < 0:
+            raise MoneyError(f"weight of {key!r} is negative ({weight})", key=key)
+    return _largest_remainder(total, weights)
+
+
+def _largest_remainder(total: int, weights: Mapping[str, int]) -> dict[str, int]:
+    """The largest-remainder division of ``total`` by non-negative integer ``weights``.
+
+    Each exact share is magnitude * w / W; its floor and remainder (over the common W) come
+    from one divmod, and comparing remainders over a common denominator is comparing the
+    fractions, so this is the Fraction computation without building any Fraction.
+    """
+    weight_sum = sum(weights.values())
     if weight_sum == 0:
         if total != 0:
             raise MoneyError("cannot allocate a nonzero total when every weight is zero")
-        return dict.fromkeys(sorted(exact_weights), 0)
+        return dict.fromkeys(sorted(weights), 0)
 
     magnitude = abs(total)
     parts: dict[str, int] = {}
-    remainders: dict[str, Fraction] = {}
-    for key, weight in exact_weights.items():
-        share = magnitude * weight / weight_sum
-        parts[key], remainder = divmod(share.numerator, share.denominator)
-        remainders[key] = Fraction(remainder, share.denominator)
+    remainders: dict[str, int] = {}
+    for key, weight in weights.items():
+        parts[key], remainders[key] = divmod(magnitude * weight, weight_sum)
 
     leftover = magnitude - sum(parts.values())
-    # Sum of remainders == leftover and each remainder < 1, so more than `leftover` keys have a
-    # positive remainder: an exact share (remainder 0), including every zero weight, never gains.
-    by_remainder = sorted(remainders, key=lambda key: (-remainders[key], key))
-    for key in by_remainder[:leftover]:
-        parts[key] += 1
+    # Sum of remainders == leftover * W and each remainder < W, so more than `leftover` keys
+    # have a positive remainder: an exact share (remainder 0), including every zero weight,
+    # never gains.
+    if leftover:
+        by_remainder = sorted(remainders, key=lambda key: (-remainders[key], key))
+        for key in by_remainder[:leftover]:
+            parts[key] += 1
 
     sign = -1 if total < 0 else 1
     return {key: sign * parts[key] for key in sorted(parts)}

@@ -267,7 +267,11 @@ SPECTACULAR_SETTINGS = {
 }
 
 # `manage.py seed_demo` runs these in order; each app seeds its own part of the demo.
-DEMO_SEEDERS = ["departments.demo.seed", "vendors.demo.seed"]
+DEMO_SEEDERS = [
+    "departments.demo.seed",
+    "vendors.demo.seed",
+    "procurements.demo.seed",
+]
 
 GUARDIAN_RAISE_403 = False
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row; the public needs no grants

@@ -4,14 +4,22 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from departments import api_urls as department_api_urls
 from departments.api import MeView
 from p3hub.api.auth import TokenObtainView
 from p3hub.health import healthz
+from procurements import api_urls as procurement_api_urls
+
+# One namespace for the tenant staff API, whichever app a route comes from.
+tenant_api = (department_api_urls.urlpatterns + procurement_api_urls.urlpatterns, "tenant_api")
+public_api = (procurement_api_urls.public_urlpatterns, "public_api")
 
 api_v1 = [
     path("auth/token/", TokenObtainView.as_view(), name="api-token"),
     path("me/", MeView.as_view(), name="api-me"),
-    path("<slug:municipality_slug>/", include("departments.api_urls")),
+    # Before the tenant prefix: "public" is a reserved slug, never a municipality.
+    path("public/", include(public_api)),
+    path("<slug:municipality_slug>/", include(tenant_api)),
 ]
 
 urlpatterns = [

@@ -32,6 +32,8 @@ def solicitations_for(
 
 
 def _filtered(solicitations, *, q: str, status: str, department: str):
+    # PostgreSQL refuses NUL in a string literal (a 500); no title or code contains one.
+    q, status, department = (str(v or "").replace("\x00", "") for v in (q, status, department))
     if q:
         solicitations = solicitations.filter(
             Q(title__icontains=q) | Q(description__icontains=q) | Q(reference__iexact=q)
@@ -46,7 +48,14 @@ def _filtered(solicitations, *, q: str, status: str, department: str):
     return solicitations
 
 
+def _no_such_reference(reference) -> bool:
+    # NUL would make PostgreSQL raise (a 500) instead of finding nothing.
+    return not isinstance(reference, str) or "\x00" in reference
+
+
 def solicitation_get_for(actor: TenantActor, reference: str) -> Solicitation:
+    if _no_such_reference(reference):
+        raise NotFound("Not found.")
     try:
         return solicitations_for(actor).get(reference=reference)
     except Solicitation.DoesNotExist:
@@ -71,6 +80,8 @@ def solicitations_public(
 
 
 def solicitation_public_get(municipality, reference: str) -> Solicitation:
+    if _no_such_reference(reference):
+        raise NotFound("Not found.")
     try:
         return solicitations_public(municipality=municipality).get(reference=reference)
     except Solicitation.DoesNotExist:
@@ -128,6 +139,8 @@ def approvals_pending_for(actor: TenantActor) -> QuerySet:
             department_id__in=actor.headed_department_ids,
             costsplitversion__status=CostSplitVersion.Status.PROPOSED,
             costsplitversion__solicitation__municipality=actor.municipality,
+            # A cancelled solicitation keeps its last proposed version, but nobody can decide it.
+            costsplitversion__solicitation__status=Solicitation.Status.IN_APPROVAL,
         )
         .exclude(Exists(decided))
         .select_related(
@@ -151,3 +164,30 @@ def solicitation_history(solicitation: Solicitation) -> QuerySet[AuditEvent]:
         .select_related("actor")
         .order_by("-seq")
     )
+
+
+def decisions_recent_for(actor: TenantActor, *, limit: int = 10) -> QuerySet[CostSplitDecision]:
+    """The latest decisions taken for the departments the actor heads (the inbox's record)."""
+    return (
+        CostSplitDecision.objects.filter(
+            department_id__in=actor.headed_department_ids,
+            version__solicitation__municipality=actor.municipality,
+        )
+        .select_related("version__solicitation", "department", "decided_by")
+        .order_by("-decided_at", "-id")[:limit]
+    )
+
+
+def document_get(solicitation: Solicitation, pk):
+    """A document of a solicitation the caller has already fetched through a selector."""
+    try:
+        return solicitation.documents.get(pk=pk)
+    except (solicitation.documents.model.DoesNotExist, ValueError, TypeError):
+        raise NotFound("Not found.") from None
+
+
+def solicitations_filtered(
+    solicitations: QuerySet[Solicitation], *, q: str = "", status: str = "", department: str = ""
+) -> QuerySet[Solicitation]:
+    """The lists' text search and filters, for the API's filter sets (same rules as pages)."""
+    return _filtered(solicitations, q=q, status=status, department=department)

@@ -7,13 +7,20 @@ payable total, both exactly. Ties are broken by department code (p3hub.money.all
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from functools import lru_cache
 
-from p3hub.money import MoneyError, allocate, check_percentages
+from p3hub.money import allocate_int
 
 PERCENTAGE, FIXED, LINE_ITEM, QUANTITY = "percentage", "fixed", "line_item", "quantity"
 METHODS = (PERCENTAGE, FIXED, LINE_ITEM, QUANTITY)
 MAX_PERCENT_PLACES = 4
+PERCENT_UNITS = 100 * 10**MAX_PERCENT_PLACES  # 100% in ten-thousandths of a percent
+MAX_QUANTITY_PLACES = 3  # as LineItem.quantity
+_MAX_PLACES = 30  # beyond any real input; bounds the work a "1E-999999999" could cause
+# What a version's BigIntegerField holds with room to spare (10**17 cents: a trillion dollars).
+MAX_TOTAL_MINOR = 10**17
 
 
 class SplitError(ValueError):
@@ -40,8 +47,15 @@ class BasisLine:
 
 
 def line_amount_minor(quantity: Decimal, unit_price_minor: int) -> int:
-    """Quantity times unit price, rounded half up to a whole minor unit."""
-    return int((quantity * unit_price_minor).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    """Quantity times unit price, rounded half up (away from zero) to a whole minor unit.
+
+    Exact whatever the size: Decimal multiplication would round to the context's precision
+    (28 digits) first, and 99,999,999,999.999 units at 10**15 cents has 29.
+    """
+    exact = Fraction(quantity) * unit_price_minor
+    magnitude = abs(exact)
+    rounded = (2 * magnitude.numerator + magnitude.denominator) // (2 * magnitude.denominator)
+    return -rounded if exact < 0 else rounded
 
 
 @dataclass(frozen=True)
@@ -81,12 +95,18 @@ def compute_split(
         raise SplitError("A split needs at least one participating department.", field="shares")
     if not lines:
         raise SplitError("Add at least one line item before splitting the cost.", field="lines")
+    if not isinstance(inputs, Mapping):
+        raise SplitError("Give the split's parameters as an object.", field="inputs")
     amounts = [line.amount_minor for line in lines]
     total = sum(amounts)
+    if total > MAX_TOTAL_MINOR:
+        raise SplitError("The line items' total is too large to split.", field="lines")
     in_kind = _in_kind(in_kind_minor, total)
     in_kind_by_line = _spread(in_kind, {str(i): a for i, a in enumerate(amounts)}, len(lines))
     net = [amount - part for amount, part in zip(amounts, in_kind_by_line, strict=True)]
-    matrix = _MATRIX[method](lines, net, list(departments), inputs, total - in_kind)
+    # Code order throughout: the result, and which department an error names, must not
+    # depend on the order departments were listed in.
+    matrix = _MATRIX[method](lines, net, sorted(departments), inputs, total - in_kind)
     columns = {code: sum(row[code] for row in matrix) for code in sorted(departments)}
     rows = tuple(
         {"line": line.id, "amount": amount, "in_kind": part, "shares": row}
@@ -110,7 +130,7 @@ def _spread(amount: int, weights: dict[str, int], count: int) -> list[int]:
     """`amount` spread over `count` positions in proportion to `weights` (keyed "0".."n-1")."""
     if amount == 0:
         return [0] * count
-    parts = allocate(amount, {_index_key(int(k)): w for k, w in weights.items()})
+    parts = allocate_int(amount, {_index_key(int(k)): w for k, w in weights.items()})
     return [parts[_index_key(i)] for i in range(count)]
 
 
@@ -123,13 +143,16 @@ def _fill(net: list[int], columns: dict[str, int]) -> list[dict[str, int]]:
     """A matrix with row sums `net` and column sums `columns` (which must add up to the same).
 
     Each line takes its amount in proportion to what every department still owes; that never
-    exceeds what is owed, and the last line takes exactly the rest.
+    exceeds what is owed (each part is the floor or ceiling of amount * owed / total owed, and
+    amount <= total owed), and the last line takes exactly the rest.
     """
     remaining = dict(columns)
     rows = []
     for amount in net:
         row = (
-            allocate(amount, remaining) if any(remaining.values()) else dict.fromkeys(remaining, 0)
+            allocate_int(amount, remaining)
+            if any(remaining.values())
+            else dict.fromkeys(remaining, 0)
         )
         for code, part in row.items():
             remaining[code] -= part
@@ -137,18 +160,45 @@ def _fill(net: list[int], columns: dict[str, int]) -> list[dict[str, int]]:
     return rows
 
 
-def _decimal(value, field: str) -> Decimal:
+def _units(value, places: int, field: str) -> int:
+    """A non-negative number given as int, str or Decimal, in whole units of 10**-places
+    (cents: 0, ten-thousandths of a percent: 4, thousandths of a unit: 3); SplitError naming
+    `field` otherwise. Floats and bools are refused: a float has already lost the typed value
+    (invariant 6)."""
     if isinstance(value, bool | float) or not isinstance(value, int | str | Decimal):
         raise SplitError("Enter a number.", field=field)
+    if isinstance(value, Decimal) and not value.is_finite():
+        raise SplitError("Enter a number of zero or more.", field=field)  # NaN cannot be hashed
+    parsed = _parse_units(type(value), value, places)
+    if isinstance(parsed, str):
+        raise SplitError(parsed, field=field)
+    return parsed
+
+
+@lru_cache(maxsize=4096)
+def _parse_units(kind: type, value, places: int) -> int | str:
+    """`_units` without the field, memoised: a large split repeats a handful of values ("50",
+    "25", "1") thousands of times. `kind` is in the key so True never hits 1's entry. Exact
+    (as_integer_ratio), so no decimal context can round it; returns the message on failure."""
     try:
-        number = Decimal(value)
+        number = Decimal(value.strip() if kind is str else value)
     except InvalidOperation:
-        raise SplitError(f"“{value}” is not a number.", field=field) from None
+        return f"“{value}” is not a number."
     if not number.is_finite() or number < 0:
-        raise SplitError("Enter a number of zero or more.", field=field)
-    if abs(number) >= Decimal(10) ** 15:
-        raise SplitError("That number is too large.", field=field)
-    return number
+        return "Enter a number of zero or more."
+    if number > MAX_TOTAL_MINOR:  # a fixed amount may be as large as any total
+        return "That number is too large."
+    if number.as_tuple().exponent < -_MAX_PLACES:  # before as_integer_ratio builds 10**huge
+        return "Too many decimal places."
+    numerator, denominator = number.as_integer_ratio()
+    whole, rest = divmod(numerator * 10**places, denominator)
+    if rest:
+        return "Amounts are whole cents." if places == 0 else f"At most {places} decimal places."
+    return whole
+
+
+def _shown(units: int, places: int) -> Decimal:
+    return Decimal(units).scaleb(-places)
 
 
 def _reject_unknown(values: Mapping, departments: list[str], field: str) -> None:
@@ -157,41 +207,33 @@ def _reject_unknown(values: Mapping, departments: list[str], field: str) -> None
         raise SplitError(f"{unknown[0]} is not a participating department.", field=field)
 
 
-def _per_department(values: Mapping, departments: list[str], field: str) -> dict[str, Decimal]:
-    """One number per participating department: no more, no fewer."""
+def _per_department(values, departments: list[str], field: str, places: int) -> dict[str, int]:
+    """One number per participating department (no more, no fewer), in units of 10**-places."""
     if not isinstance(values, Mapping):
         raise SplitError("Give one value per department.", field=field)
     _reject_unknown(values, departments, field)
     missing = [code for code in departments if code not in values]
     if missing:
         raise SplitError(f"Give a value for {missing[0]}.", field=f"{field}.{missing[0]}")
-    return {code: _decimal(values[code], f"{field}.{code}") for code in departments}
+    return {code: _units(values[code], places, f"{field}.{code}") for code in departments}
 
 
-def _checked_percentages(shares: dict[str, Decimal], field: str) -> dict[str, Decimal]:
-    try:
-        check_percentages(shares)
-    except MoneyError as error:
-        where = f"{field}.{error.key}" if error.key else field
-        message = str(error)
-        raise SplitError(message[0].upper() + message[1:] + ".", field=where) from None
-    return shares
+def _check_percent_total(units: dict[str, int], field: str) -> dict[str, int]:
+    """Percentages in ten-thousandths must total exactly 100, not 99.9999 rounded up."""
+    total = sum(units.values())
+    if total != PERCENT_UNITS:
+        shown = _shown(total, MAX_PERCENT_PLACES)
+        raise SplitError(f"Percentages total {shown}, not exactly 100.", field=field)
+    return units
 
 
 def _percentage_matrix(lines, net, departments, inputs, payable):
-    shares = _checked_percentages(
-        _per_department(inputs.get("percentages"), departments, "percentages"), "percentages"
-    )
-    return _fill(net, allocate(payable, shares))
+    units = _per_department(inputs.get("percentages"), departments, "percentages", 4)
+    return _fill(net, allocate_int(payable, _check_percent_total(units, "percentages")))
 
 
 def _fixed_matrix(lines, net, departments, inputs, payable):
-    amounts = _per_department(inputs.get("amounts"), departments, "amounts")
-    columns = {}
-    for code, amount in amounts.items():
-        if amount != amount.to_integral_value():
-            raise SplitError("Amounts are whole cents.", field=f"amounts.{code}")
-        columns[code] = int(amount)
+    columns = _per_department(inputs.get("amounts"), departments, "amounts", 0)
     if sum(columns.values()) != payable:
         raise SplitError(
             f"Fixed amounts total {sum(columns.values())} cents; they must total exactly "
@@ -212,6 +254,17 @@ def _per_line(inputs, key: str, lines) -> Mapping:
     return per_line
 
 
+def _line_units(given: Mapping, departments: list[str], field: str, places: int):
+    """One line's numbers per department; a department left out takes nothing of the line
+    (speed sensor: 100% TRN). Only the given values are parsed: a line of a 100-department
+    split usually names a few."""
+    _reject_unknown(given, departments, field)
+    units = dict.fromkeys(departments, 0)
+    for code in sorted(given):
+        units[code] = _units(given[code], places, f"{field}.{code}")
+    return units
+
+
 def _line_item_matrix(lines, net, departments, inputs, payable):
     per_line = _per_line(inputs, "lines", lines)
     rows = []
@@ -220,12 +273,8 @@ def _line_item_matrix(lines, net, departments, inputs, payable):
         given = per_line.get(str(line.id))
         if not isinstance(given, Mapping) or not given:
             raise SplitError(f"Assign “{line.description}” to departments.", field=field)
-        _reject_unknown(given, departments, field)
-        # A department left out of a line takes no share of it (speed sensor: 100% TRN).
-        shares = _checked_percentages(
-            {code: _decimal(given.get(code, 0), f"{field}.{code}") for code in departments}, field
-        )
-        rows.append(allocate(amount, shares))
+        units = _line_units(given, departments, field, MAX_PERCENT_PLACES)
+        rows.append(allocate_int(amount, _check_percent_total(units, field)))
     return rows
 
 
@@ -237,15 +286,15 @@ def _quantity_matrix(lines, net, departments, inputs, payable):
         given = per_line.get(str(line.id)) or {}
         if not isinstance(given, Mapping):
             raise SplitError("Give each department's quantity.", field=field)
-        _reject_unknown(given, departments, field)
-        needs = {code: _decimal(given.get(code, 0), f"{field}.{code}") for code in departments}
-        if sum(needs.values()) != line.quantity:
+        needs = _line_units(given, departments, field, MAX_QUANTITY_PLACES)
+        if sum(needs.values()) != _units(line.quantity, MAX_QUANTITY_PLACES, field):
+            shown = _shown(sum(needs.values()), MAX_QUANTITY_PLACES)
             raise SplitError(
-                f"The departments' quantities of “{line.description}” total "
-                f"{sum(needs.values())}; they must total the line's {line.quantity}.",
+                f"The departments' quantities of “{line.description}” total {shown}; "
+                f"they must total the line's {line.quantity}.",
                 field=field,
             )
-        rows.append(allocate(amount, needs))
+        rows.append(allocate_int(amount, needs))
     return rows
 
 
@@ -255,3 +304,32 @@ _MATRIX = {
     LINE_ITEM: _line_item_matrix,
     QUANTITY: _quantity_matrix,
 }
+
+
+def result_adds_up(result: Mapping) -> bool:
+    """Whether a stored result (SplitResult.as_json) is whole to the cent: every line's shares
+    plus its in-kind part make its amount, every department's total is its column, and the
+    parts make the total. Publishing checks this once more (invariant 4)."""
+    try:
+        lines = result["lines"]
+        columns = dict.fromkeys(result["departments"], 0)
+        for line in lines:
+            parts = [line["in_kind"], *line["shares"].values()]
+            if any(_not_cents(part) or part < 0 for part in parts):
+                return False
+            if sum(parts) != line["amount"]:
+                return False
+            for code, part in line["shares"].items():
+                columns[code] += part
+        return (
+            columns == result["departments"]
+            and sum(line["amount"] for line in lines) == result["total_minor"]
+            and sum(line["in_kind"] for line in lines) == result["in_kind_minor"]
+            and sum(columns.values()) == result["total_minor"] - result["in_kind_minor"]
+        )
+    except (KeyError, TypeError, AttributeError):
+        return False
+
+
+def _not_cents(value) -> bool:
+    return isinstance(value, bool) or not isinstance(value, int)

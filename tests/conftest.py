@@ -9,7 +9,6 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -80,10 +79,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def personas(db):
-    """The demo of DESIGN.md 8: riverton (TRN, PSD), lakeside, two vendors, eight users."""
+    """The people and places of the demo (DESIGN.md 8): riverton (TRN, PSD), lakeside, two
+    vendors, eight users; without the demo's solicitations, so tests start from a clean slate
+    (tests of the whole demo call `seed_demo`)."""
+    from departments import demo as departments_demo
     from departments.models import User
+    from vendors import demo as vendors_demo
 
-    call_command("seed_demo", verbosity=0)
+    departments_demo.seed()
+    vendors_demo.seed()
     return {user.username: user for user in User.objects.all()}
 
 

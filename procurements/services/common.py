@@ -2,10 +2,27 @@
 
 from departments.models import Department
 from departments.tenancy import TenantActor
-from p3hub.errors import InvalidTransition, NotFound, PermissionDenied
+from p3hub.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from procurements.models import Solicitation
 
 Status = Solicitation.Status
+
+
+def clean_text(value, *, field: str, limit: int, required: bool = False) -> str:
+    """Stripped text of at most `limit` characters. Too long is refused, never cut: a cut
+    reason or site would silently say something other than what was typed."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise ValidationFailed("Enter text.", field=field)
+    value = value.strip()
+    if required and not value:
+        raise ValidationFailed("This field is required.", field=field, code="required")
+    if len(value) > limit:
+        raise ValidationFailed(f"At most {limit} characters.", field=field, code="max_length")
+    if "\x00" in value:  # PostgreSQL text cannot hold NUL: refuse it here, not with a 500
+        raise ValidationFailed("Remove the NUL character.", field=field)
+    return value
 
 
 def require_officer(actor: TenantActor) -> None:
@@ -22,11 +39,14 @@ def lock_solicitation(actor: TenantActor, solicitation: Solicitation) -> Solicit
     """Re-read and lock the solicitation, inside the actor's municipality.
 
     Lock order everywhere: solicitation, then split version, then decisions (STYLE.md 12), so
-    an edit and an approval of the same solicitation run one after the other.
+    an edit and an approval of the same solicitation run one after the other. `of=("self",)`:
+    without it PostgreSQL also locks the joined municipality and department rows FOR UPDATE,
+    which blocks every insert referencing them (foreign-key checks take KEY SHARE) and can
+    deadlock against an audit append holding the chain lock.
     """
     try:
         return (
-            Solicitation.objects.select_for_update()
+            Solicitation.objects.select_for_update(of=("self",))
             .select_related("municipality", "lead_department")
             .get(pk=solicitation.pk, municipality=actor.municipality)
         )

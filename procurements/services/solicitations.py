@@ -22,17 +22,24 @@ from procurements.models import (
 )
 from procurements.services.common import (
     Status,
+    clean_text,
     lock_solicitation,
     require_editable,
     require_officer,
     solicitation_transition,
 )
-from procurements.services.splits import check_split_publishable, split_inputs_changed
+from procurements.services.splits import (
+    check_everyone_answered,
+    check_split_publishable,
+    split_inputs_changed,
+)
+from procurements.splits import MAX_TOTAL_MINOR, line_amount_minor
 
 DATE_FIELDS = ("publish_at", "questions_due_at", "bids_due_at", "opening_at")
 TEXT_LIMITS = {"title": 200, "description": 20_000}
 MAX_QUANTITY = Decimal("99999999999")  # 14 digits, 3 decimals
 MAX_UNIT_PRICE_MINOR = 10**15  # ten trillion dollars: anything above is a typo
+MAX_LINE_AMOUNT_MINOR = 10**15  # quantity x unit price, likewise
 MAX_DOCUMENT_BYTES = 25 * 1024 * 1024
 
 
@@ -48,14 +55,7 @@ def _snapshot(solicitation: Solicitation) -> dict:
 
 
 def _clean_text(name: str, value: str, *, required: bool) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ValidationFailed("This field is required.", field=name, code="required")
-    if len(value) > TEXT_LIMITS[name]:
-        raise ValidationFailed(
-            f"At most {TEXT_LIMITS[name]} characters.", field=name, code="max_length"
-        )
-    return value
+    return clean_text(value, field=name, limit=TEXT_LIMITS[name], required=required)
 
 
 def _check_dates(solicitation: Solicitation) -> None:
@@ -76,7 +76,9 @@ def _check_dates(solicitation: Solicitation) -> None:
 
 
 def _check_department(actor: TenantActor, department: Department, field: str) -> Department:
-    if department is None or department.municipality_id != actor.municipality.pk:
+    if not isinstance(department, Department) or (
+        department.municipality_id != actor.municipality.pk
+    ):
         raise ValidationFailed("No such department.", field=field)
     if not department.is_active:
         raise ValidationFailed(f"{department.code} is no longer active.", field=field)
@@ -169,31 +171,58 @@ def solicitation_update(
     return solicitation
 
 
-def _clean_line(description, quantity, unit, site, unit_price_minor) -> dict:
-    description = (description or "").strip()
-    if not description:
-        raise ValidationFailed("This field is required.", field="description", code="required")
-    if len(description) > 300:
-        raise ValidationFailed("At most 300 characters.", field="description")
+def _clean_quantity(quantity) -> Decimal:
+    # A float has already lost the typed value (invariant 6): refuse it, never str() it.
+    if isinstance(quantity, bool | float) or not isinstance(quantity, int | str | Decimal):
+        raise ValidationFailed("Enter a number.", field="quantity")
     try:
-        quantity = Decimal(str(quantity))
-    except (InvalidOperation, ValueError):
+        quantity = Decimal(quantity.strip() if isinstance(quantity, str) else quantity)
+    except InvalidOperation:
         raise ValidationFailed("Enter a number.", field="quantity") from None
     if not quantity.is_finite() or quantity <= 0 or quantity > MAX_QUANTITY:
-        raise ValidationFailed("Enter a quantity above zero.", field="quantity")
+        raise ValidationFailed(
+            f"Enter a quantity above zero and at most {MAX_QUANTITY}.", field="quantity"
+        )
     if quantity != quantity.quantize(Decimal("0.001")):
         raise ValidationFailed("At most three decimal places.", field="quantity")
+    return quantity
+
+
+def _clean_line(description, quantity, unit, site, unit_price_minor) -> dict:
+    description = clean_text(description, field="description", limit=300, required=True)
+    quantity = _clean_quantity(quantity)
     if isinstance(unit_price_minor, bool) or not isinstance(unit_price_minor, int):
         raise ValidationFailed("Enter a price in whole cents.", field="estimated_unit_price")
     if not 0 <= unit_price_minor <= MAX_UNIT_PRICE_MINOR:
-        raise ValidationFailed("Enter a price from zero up.", field="estimated_unit_price")
+        raise ValidationFailed(
+            f"Enter a price from zero up to {MAX_UNIT_PRICE_MINOR} cents.",
+            field="estimated_unit_price",
+        )
+    if line_amount_minor(quantity, unit_price_minor) > MAX_LINE_AMOUNT_MINOR:
+        raise ValidationFailed(
+            "Quantity times unit price is implausibly large.", field="estimated_unit_price"
+        )
     return {
         "description": description,
         "quantity": quantity,
-        "unit": ((unit or "").strip() or "each")[:30],
-        "site": (site or "").strip()[:200],
+        "unit": clean_text(unit, field="unit", limit=30) or "each",
+        "site": clean_text(site, field="site", limit=200),
         "estimated_unit_price_minor": unit_price_minor,
     }
+
+
+def _check_total(solicitation: Solicitation, fields: dict, *, replacing: int | None) -> None:
+    """The solicitation's estimate stays within what a split version can store."""
+    others = solicitation.line_items.exclude(pk=replacing).values_list(
+        "quantity", "estimated_unit_price_minor"
+    )
+    total = sum(line_amount_minor(q, p) for q, p in others)
+    total += line_amount_minor(fields["quantity"], fields["estimated_unit_price_minor"])
+    if total > MAX_TOTAL_MINOR:
+        raise ValidationFailed(
+            "The line items together exceed the largest estimate we accept.",
+            field="estimated_unit_price",
+        )
 
 
 def _line_snapshot(item: LineItem) -> dict:
@@ -223,6 +252,7 @@ def line_item_add(
     solicitation = lock_solicitation(actor, solicitation)
     require_editable(solicitation)
     fields = _clean_line(description, quantity, unit, site, estimated_unit_price_minor)
+    _check_total(solicitation, fields, replacing=None)
     last = solicitation.line_items.order_by("-position").values_list("position", flat=True)
     item = LineItem.objects.create(
         solicitation=solicitation, position=(last.first() or 0) + 1, **fields
@@ -258,12 +288,13 @@ def line_item_update(*, actor: TenantActor, item: LineItem, **changes) -> LineIt
         merged["site"],
         merged["estimated_unit_price_minor"],
     )
+    _check_total(solicitation, fields, replacing=item.pk)
     for name, value in fields.items():
         setattr(item, name, value)
     after = _line_snapshot(item)
     if after == before:
         return item
-    item.save()
+    item.save(update_fields=list(fields))
     actor.audit("line_item.update", solicitation, before=before, after=after)
     split_inputs_changed(actor, solicitation, rebuild=True)
     return item
@@ -311,15 +342,14 @@ def _clean_criterion(index: int, entry: dict) -> dict:
     field = f"criteria.{index}"
     if not isinstance(entry, dict):
         raise ValidationFailed("Each criterion has a name and a weight.", field=field)
-    name = str(entry.get("name") or "").strip()
-    if not name or len(name) > 120:
-        raise ValidationFailed("Give a name of at most 120 characters.", field=f"{field}.name")
+    name = clean_text(entry.get("name"), field=f"{field}.name", limit=120, required=True)
+    description = clean_text(entry.get("description"), field=f"{field}.description", limit=2000)
     weight = entry.get("weight")
     if isinstance(weight, bool) or not isinstance(weight, int) or not 1 <= weight <= 100:
         raise ValidationFailed("A whole number from 1 to 100.", field=f"{field}.weight")
     return {
         "name": name,
-        "description": str(entry.get("description") or "").strip()[:2000],
+        "description": description,
         "weight": weight,
         "is_price": entry.get("is_price") is True,
     }
@@ -343,13 +373,27 @@ def participation_invite(
     return participation
 
 
+def _lock_participation(actor, participation: Participation):
+    # The solicitation first: another city's participation is NotFound (404) before any role
+    # check could answer 403 and so confirm that it exists.
+    solicitation = lock_solicitation(actor, participation.solicitation)
+    try:
+        locked = (
+            Participation.objects.select_for_update(of=("self",))
+            .select_related("department")
+            .get(pk=participation.pk, solicitation=solicitation)
+        )
+    except Participation.DoesNotExist:
+        raise NotFound("Not found.") from None
+    return solicitation, locked
+
+
 def _answer(actor, participation: Participation, status: str) -> Participation:
+    solicitation, participation = _lock_participation(actor, participation)
     department = participation.department
     if not any(m.department_id == department.pk for m in actor.memberships):
         raise PermissionDenied(f"Only people of {department.code} may answer for it.")
-    solicitation = lock_solicitation(actor, participation.solicitation)
     require_editable(solicitation)
-    participation = Participation.objects.select_for_update().get(pk=participation.pk)
     if participation.status != Participation.Status.INVITED:
         raise InvalidTransition(
             f"{department.code} has already {participation.status}.", code="already_answered"
@@ -359,7 +403,8 @@ def _answer(actor, participation: Participation, status: str) -> Participation:
     participation.responded_at = db_now()
     participation.save(update_fields=["status", "responded_by", "responded_at"])
     actor.audit(f"participation.{status}", solicitation, after={"department": department.code})
-    split_inputs_changed(actor, solicitation, rebuild=False)
+    if status == Participation.Status.JOINED:  # a decline leaves the split as it was
+        split_inputs_changed(actor, solicitation, rebuild=False)
     return participation
 
 
@@ -379,14 +424,17 @@ def participation_decline(*, actor: TenantActor, participation: Participation) -
 def participation_remove(*, actor: TenantActor, participation: Participation) -> None:
     """An officer withdraws a department (never the lead); an existing split must be redone."""
     require_officer(actor)
-    solicitation = lock_solicitation(actor, participation.solicitation)
+    solicitation, participation = _lock_participation(actor, participation)
     require_editable(solicitation)
     if participation.department_id == solicitation.lead_department_id:
         raise ValidationFailed("The lead department always takes part.", field="department")
-    code = participation.department.code
-    Participation.objects.filter(pk=participation.pk, solicitation=solicitation).delete()
-    actor.audit("participation.remove", solicitation, before={"department": code})
-    split_inputs_changed(actor, solicitation, rebuild=False)
+    code, status = participation.department.code, participation.status
+    participation.delete()
+    actor.audit("participation.remove", solicitation, before={"department": code, "status": status})
+    # Only a department that took part is in the split; withdrawing an invitation or a
+    # declined department leaves the approvals standing.
+    if status == Participation.Status.JOINED:
+        split_inputs_changed(actor, solicitation, rebuild=False)
 
 
 @transaction.atomic
@@ -397,9 +445,7 @@ def document_add(
     require_officer(actor)
     solicitation = lock_solicitation(actor, solicitation)
     require_editable(solicitation)
-    title = (title or "").strip()
-    if not title or len(title) > 200:
-        raise ValidationFailed("Give a title of at most 200 characters.", field="title")
+    title = clean_text(title, field="title", limit=200, required=True)
     if file is None or file.size == 0:
         raise ValidationFailed("Choose a file.", field="file")
     if file.size > MAX_DOCUMENT_BYTES:
@@ -431,6 +477,8 @@ def _check_ready_to_publish(solicitation: Solicitation) -> None:
         raise ValidationFailed(
             "Evaluation criteria must total 100 with one price criterion.", field="criteria"
         )
+    # An invited department could otherwise never join: published is not editable.
+    check_everyone_answered(solicitation)
 
 
 @transaction.atomic
@@ -460,11 +508,9 @@ def solicitation_cancel(
 ) -> Solicitation:
     """An officer cancels before award, with a reason the public will see."""
     require_officer(actor)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed("Say why the solicitation is cancelled.", field="reason")
+    reason = clean_text(reason, field="reason", limit=5000, required=True)
     solicitation = lock_solicitation(actor, solicitation)
-    solicitation.cancel_reason = reason[:5000]
+    solicitation.cancel_reason = reason
     solicitation_transition(actor, solicitation, Status.CANCELLED, reason=reason)
     solicitation.save(update_fields=["cancel_reason", "updated_at"])
     return solicitation

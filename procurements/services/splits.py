@@ -1,8 +1,11 @@
 """Cost-split versions: preview, propose, approve, reject, and rebuilding after an edit."""
 
+import json
 from collections.abc import Mapping
+from decimal import Decimal
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.urls import reverse
 
@@ -15,6 +18,7 @@ from procurements import splits
 from procurements.models import CostSplitDecision, CostSplitVersion, Participation, Solicitation
 from procurements.services.common import (
     Status,
+    clean_text,
     lock_solicitation,
     require_editable,
     require_head_of,
@@ -23,6 +27,13 @@ from procurements.services.common import (
 )
 
 Version = CostSplitVersion
+# The key of `inputs` each method reads (procurements.splits); nothing else is stored.
+INPUT_KEYS = {
+    splits.PERCENTAGE: "percentages",
+    splits.FIXED: "amounts",
+    splits.LINE_ITEM: "lines",
+    splits.QUANTITY: "quantities",
+}
 
 
 def basis_of(solicitation: Solicitation) -> list[dict]:
@@ -42,8 +53,6 @@ def basis_of(solicitation: Solicitation) -> list[dict]:
 
 
 def basis_lines(basis: list[dict]) -> list[splits.BasisLine]:
-    from decimal import Decimal
-
     return [
         splits.BasisLine(
             id=line["id"],
@@ -70,6 +79,8 @@ def current_version(solicitation: Solicitation, *, lock: bool = False) -> Versio
 
 
 def _compute(solicitation, basis, departments, method, inputs, in_kind_minor):
+    if not isinstance(inputs, Mapping):
+        raise ValidationFailed("Give the split's parameters as an object.", field="inputs")
     try:
         return splits.compute_split(
             method=method,
@@ -82,7 +93,14 @@ def _compute(solicitation, basis, departments, method, inputs, in_kind_minor):
         raise ValidationFailed(error.message, field=error.field) from None
 
 
-def _check_everyone_answered(solicitation: Solicitation) -> None:
+def _canonical_inputs(method: str, inputs: Mapping) -> dict:
+    """The inputs a version stores: only the method's key, numbers as JSON-safe strings.
+    Called after the engine accepted them, so every value is an int, str or Decimal."""
+    key = INPUT_KEYS[method]
+    return {key: json.loads(json.dumps(inputs[key], cls=DjangoJSONEncoder))}
+
+
+def check_everyone_answered(solicitation: Solicitation) -> None:
     pending = solicitation.participations.filter(status=Participation.Status.INVITED)
     if pending.exists():
         codes = ", ".join(p.department.code for p in pending.select_related("department"))
@@ -101,7 +119,10 @@ def cost_split_preview(
     inputs: Mapping,
     in_kind_minor: int = 0,
 ) -> splits.SplitResult:
-    """What a split would allocate, without saving anything. Any member may preview."""
+    """What a split would allocate, without saving anything. Any member of the solicitation's
+    municipality may preview; anyone else gets NotFound."""
+    if solicitation.municipality_id != actor.municipality.pk:
+        raise NotFound("Not found.")
     return _compute(
         solicitation,
         basis_of(solicitation),
@@ -129,16 +150,19 @@ def cost_split_propose(
     require_officer(actor)
     solicitation = lock_solicitation(actor, solicitation)
     require_editable(solicitation)
-    _check_everyone_answered(solicitation)
-    if in_kind_minor and not in_kind_contributor.strip():
+    check_everyone_answered(solicitation)
+    contributor = clean_text(in_kind_contributor, field="in_kind_contributor", limit=200)
+    description = clean_text(in_kind_description, field="in_kind_description", limit=300)
+    note = clean_text(note, field="note", limit=5000)
+    if in_kind_minor and not contributor:
         raise ValidationFailed("Name who contributes in kind.", field="in_kind_contributor")
     version = _create_version(
         actor,
         solicitation,
         method=method,
         inputs=inputs,
-        in_kind=(in_kind_minor, in_kind_contributor.strip(), in_kind_description.strip()),
-        note=note.strip(),
+        in_kind=(in_kind_minor, contributor, description),
+        note=note,
     )
     _notify_heads(actor, version)
     return version
@@ -155,7 +179,7 @@ def _create_version(actor, solicitation, *, method, inputs, in_kind, note) -> Ve
         solicitation=solicitation,
         number=(last.first() or 0) + 1,
         method=method,
-        inputs=dict(inputs),
+        inputs=_canonical_inputs(method, inputs),
         basis=basis,
         result=result.as_json(),
         total_minor=result.total_minor,
@@ -217,17 +241,20 @@ def _in_kind_of(version: Version) -> tuple[int, str, str]:
 
 
 def _inputs_for_new_lines(previous: Version, solicitation: Solicitation) -> dict:
-    """The previous inputs, with lines that are new charged to the lead department: they were
-    assigned to nobody, and the heads see (and approve) the result in the new version."""
+    """The previous inputs, with lines that are new charged to the lead department (they were
+    assigned to nobody, and the heads see and approve the result in the new version) and
+    lines that are gone dropped. Edited lines keep their shares, which may no longer fit
+    (a quantity split of a changed quantity): then there is no rebuild."""
     inputs = dict(previous.inputs)
-    key = {splits.LINE_ITEM: "lines", splits.QUANTITY: "quantities"}.get(previous.method)
-    if key is None:
+    if previous.method not in (splits.LINE_ITEM, splits.QUANTITY):
         return inputs
+    key = INPUT_KEYS[previous.method]
     lead = solicitation.lead_department.code
-    per_line = dict(inputs.get(key) or {})
+    given = inputs.get(key) if isinstance(inputs.get(key), Mapping) else {}
+    per_line = {}
     for item in solicitation.line_items.all():
         whole = "100" if key == "lines" else str(item.quantity)
-        per_line.setdefault(str(item.pk), {lead: whole})
+        per_line[str(item.pk)] = given.get(str(item.pk), {lead: whole})
     inputs[key] = per_line
     return inputs
 
@@ -255,11 +282,16 @@ def _notify_heads(actor: TenantActor, version: Version) -> None:
 
 
 def _lock_version_for_decision(actor, version, department) -> tuple[Solicitation, Version]:
+    """Lock solicitation, then version (the one lock order), then check who decides: another
+    city's version is NotFound before a role check could confirm it exists."""
     solicitation = lock_solicitation(actor, version.solicitation)
     try:
         version = Version.objects.select_for_update().get(pk=version.pk, solicitation=solicitation)
     except Version.DoesNotExist:
         raise NotFound("Not found.") from None
+    if not isinstance(department, Department):
+        raise ValidationFailed("No such department.", field="department")
+    require_head_of(actor, department)
     if version.status != Version.Status.PROPOSED or solicitation.status != Status.IN_APPROVAL:
         raise InvalidTransition(
             f"Version {version.number} is {version.status}; only the current proposed version "
@@ -281,9 +313,9 @@ def _lock_version_for_decision(actor, version, department) -> tuple[Solicitation
 def cost_split_approve(
     *, actor: TenantActor, version: Version, department: Department
 ) -> CostSplitDecision:
-    """The head of `department` approves its share of this exact version. When the last
-    department approves, the version and the solicitation become approved."""
-    require_head_of(actor, department)
+    """The head of `department` (and no one else: invariant 5) approves its share of this
+    exact version. When the last department approves, the version and the solicitation become
+    approved."""
     solicitation, version = _lock_version_for_decision(actor, version, department)
     decision = CostSplitDecision.objects.create(
         version=version,
@@ -312,16 +344,13 @@ def cost_split_reject(
 ) -> CostSplitDecision:
     """The head of `department` rejects this version, with a reason; the officer must
     propose a new one."""
-    require_head_of(actor, department)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed("Say why the split is rejected.", field="reason")
+    reason = clean_text(reason, field="reason", limit=2000, required=True)
     solicitation, version = _lock_version_for_decision(actor, version, department)
     decision = CostSplitDecision.objects.create(
         version=version,
         department=department,
         decision=CostSplitDecision.Decision.REJECTED,
-        reason=reason[:2000],
+        reason=reason,
         decided_by=actor.user,
         decided_at=db_now(),
     )
@@ -362,8 +391,6 @@ def check_split_publishable(solicitation: Solicitation) -> Version:
         version.inputs,
         version.in_kind_minor,
     )
-    if result.as_json() != version.result or sum(result.departments.values()) != (
-        version.payable_minor
-    ):
+    if result.as_json() != version.result or not splits.result_adds_up(version.result):
         raise InvalidTransition("The shares do not add up to the whole.", code="split_mismatch")
     return version

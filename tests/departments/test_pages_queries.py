@@ -35,7 +35,12 @@ def add_departments_with_heads(riverton, total: int) -> None:
         MembershipFactory(municipality=riverton, department=department, role="head")
 
 
-@pytest.mark.parametrize("url", ["/riverton/", "/riverton/departments/"])
+# PER_REQUEST, then the departments, then every department's heads with their users; the
+# dashboard also lists the latest solicitations (none here, so their prefetch does not run).
+EXTRA_QUERIES = {"/riverton/": 3, "/riverton/departments/": 2}
+
+
+@pytest.mark.parametrize("url", list(EXTRA_QUERIES))
 def test_department_pages_cost_the_same_with_5_and_60_departments(client, personas, riverton, url):
     client.force_login(personas["admin"])
     add_departments_with_heads(riverton, 5)
@@ -44,8 +49,7 @@ def test_department_pages_cost_the_same_with_5_and_60_departments(client, person
     add_departments_with_heads(riverton, 60)
     with_60 = queries_for(client, url)
 
-    # PER_REQUEST, then the departments, then every department's heads with their users.
-    assert with_5 == with_60 == PER_REQUEST + 2
+    assert with_5 == with_60 == PER_REQUEST + EXTRA_QUERIES[url]
     assert Department.objects.filter(municipality=riverton).count() == 60
 
 

@@ -34,6 +34,11 @@ def future(days: int) -> dt.datetime:
 def cameras(actor, departments):
     """Intersection cameras, led by TRN with PSD joined: a camera 50/50-able, a speed sensor,
     criteria set, dates in order. Still a draft: no split proposed yet."""
+    return build_cameras(actor, departments)
+
+
+def build_cameras(actor, departments):
+    """The `cameras` fixture as a function, for tests that need several."""
     officer = actor("officer")
     solicitation = services.solicitation_create(
         actor=officer,
@@ -88,4 +93,4 @@ def line_item_split(solicitation) -> dict:
     }
 
 
-__all__ = ["Participation", "future", "line_item_split"]
+__all__ = ["Participation", "build_cameras", "future", "line_item_split"]

@@ -1,0 +1,128 @@
+"""The demo's joint solicitations (DESIGN.md 8, issue 4), made through the services as the
+demo's people: one published (intersection cameras, split by line item) and one awaiting
+head.trn's approval (a P3 study with an in-kind contribution). Idempotent: a solicitation is
+found by its title in riverton, and an existing one is left exactly as it is."""
+
+import datetime as dt
+from decimal import Decimal
+
+from departments.models import Department, Municipality, User
+from departments.tenancy import tenant_actor_for
+from p3hub.clock import db_now
+from procurements import services
+from procurements.models import Solicitation
+
+CAMERAS = "Intersection cameras at Main St & Elm St"
+STUDY = "Citywide traffic signal timing study"
+CRITERIA = [
+    {"name": "Price", "weight": 40, "is_price": True},
+    {"name": "Technical approach", "weight": 60},
+]
+
+
+def seed() -> None:
+    riverton = Municipality.objects.get(slug="riverton")
+    existing = set(
+        Solicitation.objects.filter(municipality=riverton, title__in=[CAMERAS, STUDY]).values_list(
+            "title", flat=True
+        )
+    )
+    if CAMERAS not in existing:
+        _published_cameras()
+    if STUDY not in existing:
+        _study_awaiting_approval()
+
+
+def _actor(username: str):
+    return tenant_actor_for(User.objects.get(username=username), "riverton")
+
+
+def _departments() -> dict[str, Department]:
+    return {d.code: d for d in Department.objects.filter(municipality__slug="riverton")}
+
+
+def _joint_draft(title: str, description: str, kind: str) -> Solicitation:
+    """A draft led by TRN that PSD has joined, with dates relative to now (bids in 30 days)."""
+    officer, departments = _actor("officer"), _departments()
+    now = db_now().replace(microsecond=0)
+    solicitation = services.solicitation_create(
+        actor=officer,
+        kind=kind,
+        title=title,
+        description=description,
+        lead_department=departments["TRN"],
+        publish_at=now,
+        questions_due_at=now + dt.timedelta(days=20),
+        bids_due_at=now + dt.timedelta(days=30),
+        opening_at=now + dt.timedelta(days=30, hours=2),
+    )
+    services.criteria_set(actor=officer, solicitation=solicitation, criteria=CRITERIA)
+    invitation = services.participation_invite(
+        actor=officer, solicitation=solicitation, department=departments["PSD"]
+    )
+    services.participation_join(actor=_actor("head.psd"), participation=invitation)
+    return solicitation
+
+
+def _line(solicitation, description, quantity, unit_price_minor, site="", unit="each"):
+    return services.line_item_add(
+        actor=_actor("officer"),
+        solicitation=solicitation,
+        description=description,
+        quantity=Decimal(quantity),
+        estimated_unit_price_minor=unit_price_minor,
+        unit=unit,
+        site=site,
+    )
+
+
+def _published_cameras() -> None:
+    solicitation = _joint_draft(
+        CAMERAS,
+        "Cameras and speed sensors at one intersection, bought once for Transportation and "
+        "Public Safety: the cameras serve both, the sensors only traffic management.",
+        Solicitation.Kind.RFP,
+    )
+    site = "Main St & Elm St"
+    camera = _line(solicitation, "Traffic camera", 4, 250_000, site)
+    sensor = _line(solicitation, "Speed sensor", 2, 120_000, site)
+    version = services.cost_split_propose(
+        actor=_actor("officer"),
+        solicitation=solicitation,
+        method="line_item",
+        inputs={
+            "lines": {
+                str(camera.pk): {"TRN": "50", "PSD": "50"},
+                str(sensor.pk): {"TRN": "100"},
+            }
+        },
+    )
+    departments = _departments()
+    for code in ("TRN", "PSD"):
+        services.cost_split_approve(
+            actor=_actor(f"head.{code.lower()}"), version=version, department=departments[code]
+        )
+    services.solicitation_publish(actor=_actor("officer"), solicitation=solicitation)
+
+
+def _study_awaiting_approval() -> None:
+    solicitation = _joint_draft(
+        STUDY,
+        "Retiming every signalised intersection, with a year of traffic data. Acme Traffic "
+        "Systems donates the first year's data licence as a public-private partnership.",
+        Solicitation.Kind.RFP,
+    )
+    _line(solicitation, "Signal timing study", 1, 18_000_000, unit="study")
+    _line(solicitation, "Traffic data licence (year 1)", 1, 1_000_000, unit="year")
+    version = services.cost_split_propose(
+        actor=_actor("officer"),
+        solicitation=solicitation,
+        method="percentage",
+        inputs={"percentages": {"TRN": "60", "PSD": "40"}},
+        in_kind_minor=1_000_000,
+        in_kind_contributor="Acme Traffic Systems",
+        in_kind_description="Year-1 traffic data licence, donated",
+    )
+    services.cost_split_approve(
+        actor=_actor("head.psd"), version=version, department=_departments()["PSD"]
+    )

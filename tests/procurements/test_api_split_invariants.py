@@ -1,0 +1,310 @@
+"""Invariants 4, 5 and 6 through the API: no publication before every department approved the
+current split (approvals never carry over an edit), shares add up exactly, heads decide only
+for the departments they head, and money never passes through a float."""
+
+import pytest
+from django.apps import apps
+
+from p3hub.models import AuditEvent
+from procurements import services
+from procurements.models import CostSplitVersion, Solicitation
+from tests.procurements.conftest import line_item_split
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api_as(api_as):
+    def client_for(username):
+        client = api_as(username)
+        client.default_format = "json"
+        return client
+
+    return client_for
+
+
+def url(solicitation, tail: str = "") -> str:
+    return f"/api/v1/riverton/solicitations/{solicitation.reference}/{tail}"
+
+
+def database_state() -> dict:
+    """Row counts of every model (API tokens aside: clients get theirs as they log in)."""
+    models = [m for m in apps.get_models() if m._meta.app_label != "authtoken"]
+    state = {model._meta.label: model._default_manager.count() for model in models}
+    state["audit"] = list(AuditEvent.objects.order_by("pk").values_list("hash", flat=True))
+    state["statuses"] = list(Solicitation.objects.order_by("pk").values_list("status", flat=True))
+    state["versions"] = list(
+        CostSplitVersion.objects.order_by("pk").values_list("number", "status")
+    )
+    return state
+
+
+def refused(response, status: int, attr=None, code=None) -> dict:
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert set(body) == {"type", "errors"}
+    if status != 400 or attr is not None:
+        assert body["errors"][0]["attr"] == attr, body
+    if code is not None:
+        assert body["errors"][0]["code"] == code, body
+    return body
+
+
+@pytest.fixture
+def proposed(cameras, actor):
+    """Version 1 of the cameras: camera 50/50, sensor 100% TRN, awaiting both heads."""
+    services.cost_split_propose(
+        actor=actor("officer"),
+        solicitation=cameras,
+        method="line_item",
+        inputs=line_item_split(cameras),
+    )
+    return cameras
+
+
+def approve(client, solicitation, code: str, number: int = 1):
+    return client.post(url(solicitation, f"split-versions/{number}/approve/"), {"department": code})
+
+
+# --- invariant 4: publication -------------------------------------------------------------
+
+
+def test_publishing_before_any_approval_is_a_409_and_changes_nothing(api_as, proposed):
+    before = database_state()
+
+    response = api_as("officer").post(url(proposed, "publish/"))
+
+    body = refused(response, 409, code="not_approved")
+    assert body["type"] == "client_error"
+    assert database_state() == before
+
+
+def test_publishing_with_one_of_two_approvals_is_a_409(api_as, proposed):
+    assert approve(api_as("head.trn"), proposed, "TRN").status_code == 200
+    before = database_state()
+
+    refused(api_as("officer").post(url(proposed, "publish/")), 409, code="not_approved")
+
+    assert database_state() == before
+
+
+def test_a_line_item_edit_after_both_approvals_voids_them(api_as, proposed):
+    officer = api_as("officer")
+    # Given both heads approved version 1
+    assert approve(api_as("head.trn"), proposed, "TRN").status_code == 200
+    assert approve(api_as("head.psd"), proposed, "PSD").status_code == 200
+    assert officer.get(url(proposed)).json()["status"] == "approved"
+
+    # When the officer edits the camera's price
+    edited = officer.patch(
+        url(proposed, f"line-items/{proposed.camera.pk}/"), {"estimated_unit_price": "2600.00"}
+    )
+    assert edited.status_code == 200
+
+    # Then version 2 awaits both heads, version 1's approvals cannot publish or be reused
+    detail = officer.get(url(proposed)).json()
+    assert (detail["status"], detail["current_split"]) == (
+        "in_approval",
+        {"number": 2, "status": "proposed"},
+    )
+    refused(officer.post(url(proposed, "publish/")), 409, code="not_approved")
+    refused(approve(api_as("head.trn"), proposed, "TRN", number=1), 409, code="version_not_open")
+    versions = officer.get(url(proposed, "split-versions/")).json()["results"]
+    assert [(v["number"], v["status"], len(v["decisions"])) for v in versions] == [
+        (2, "proposed", 0),
+        (1, "superseded", 2),
+    ]
+    # and once both approve version 2 it publishes
+    assert approve(api_as("head.trn"), proposed, "TRN", number=2).status_code == 200
+    assert approve(api_as("head.psd"), proposed, "PSD", number=2).status_code == 200
+    assert officer.post(url(proposed, "publish/")).json()["status"] == "published"
+
+
+def test_a_new_department_joining_after_approval_voids_it(api_as, proposed, departments, personas):
+    from departments.models import Department, Membership
+
+    parks = Department.objects.create(
+        municipality=departments["TRN"].municipality, code="PRK", name="Parks"
+    )
+    Membership.objects.create(
+        user=personas["evaluator"], municipality=parks.municipality, role="head", department=parks
+    )
+    approve(api_as("head.trn"), proposed, "TRN")
+    approve(api_as("head.psd"), proposed, "PSD")
+    officer = api_as("officer")
+
+    invited = officer.post(url(proposed, "participations/"), {"department": "PRK"}).json()
+    joined = api_as("evaluator").post(url(proposed, f"participations/{invited['id']}/join/"))
+
+    assert joined.status_code == 200
+    refused(officer.post(url(proposed, "publish/")), 409, code="not_approved")
+
+
+def test_a_rejected_version_cannot_publish(api_as, proposed):
+    rejected = api_as("head.psd").post(
+        url(proposed, "split-versions/1/reject/"), {"department": "PSD", "reason": "No."}
+    )
+    assert rejected.status_code == 200
+
+    refused(api_as("officer").post(url(proposed, "publish/")), 409, code="not_approved")
+    refused(approve(api_as("head.trn"), proposed, "TRN"), 409, code="version_not_open")
+
+
+@pytest.mark.parametrize(
+    ("inputs", "attr"),
+    [
+        # One cent short of the 12,400.00 total.
+        ({"amounts": {"TRN": 740_000, "PSD": 499_999}}, "amounts"),
+        # One cent over.
+        ({"amounts": {"TRN": "740001", "PSD": "500000"}}, "amounts"),
+    ],
+)
+def test_fixed_shares_off_by_one_cent_are_refused(api_as, cameras, inputs, attr):
+    before = database_state()
+    body = {"method": "fixed", "inputs": inputs}
+
+    for endpoint in ("split-versions/", "split-versions/preview/"):
+        refused(api_as("officer").post(url(cameras, endpoint), body), 400, attr)
+
+    assert database_state() == before
+
+
+@pytest.mark.parametrize(
+    ("method", "inputs", "attr"),
+    [
+        ("percentage", {"percentages": {"TRN": "50", "PSD": "49.9999"}}, "percentages"),
+        ("percentage", {"percentages": {"TRN": "50.0001", "PSD": "50"}}, "percentages"),
+        ("percentage", {"percentages": {"TRN": "50.00005", "PSD": "49.99995"}}, "percentages.PSD"),
+        ("line_item", "camera 49.9999", "lines.{camera}"),
+    ],
+)
+def test_percentages_off_by_a_ten_thousandth_are_refused(api_as, cameras, method, inputs, attr):
+    if inputs == "camera 49.9999":
+        inputs = line_item_split(cameras)
+        inputs["lines"][str(cameras.camera.pk)]["PSD"] = "49.9999"
+    attr = attr.format(camera=cameras.camera.pk)
+    before = database_state()
+
+    response = api_as("officer").post(
+        url(cameras, "split-versions/"), {"method": method, "inputs": inputs}
+    )
+
+    refused(response, 400, attr)
+    assert database_state() == before
+
+
+# --- invariant 5: who decides ---------------------------------------------------------------
+
+
+def test_head_of_psd_approving_or_rejecting_for_trn_is_a_403(api_as, proposed):
+    client = api_as("head.psd")
+    before = database_state()
+
+    approving = approve(client, proposed, "TRN")
+    rejecting = client.post(
+        url(proposed, "split-versions/1/reject/"), {"department": "TRN", "reason": "Not ours."}
+    )
+
+    refused(approving, 403, code="permission_denied")
+    refused(rejecting, 403, code="permission_denied")
+    assert database_state() == before
+
+
+@pytest.mark.parametrize("username", ["officer", "evaluator", "admin"])
+def test_officers_members_and_admins_cannot_approve_or_reject(api_as, proposed, username):
+    client = api_as(username)
+    before = database_state()
+
+    for code in ("TRN", "PSD"):
+        refused(approve(client, proposed, code), 403, code="permission_denied")
+        rejecting = client.post(
+            url(proposed, "split-versions/1/reject/"), {"department": code, "reason": "x"}
+        )
+        refused(rejecting, 403, code="permission_denied")
+
+    assert database_state() == before
+
+
+def test_a_head_decides_once_per_version(api_as, proposed):
+    client = api_as("head.trn")
+    assert approve(client, proposed, "TRN").status_code == 200
+
+    refused(approve(client, proposed, "TRN"), 400, "department", code="already_decided")
+
+
+def test_non_officers_cannot_write_solicitations(api_as, proposed):
+    before = database_state()
+
+    for username in ("head.trn", "evaluator", "admin"):
+        client = api_as(username)
+        for response in (
+            client.post("/api/v1/riverton/solicitations/", {"title": "x"}),
+            client.patch(url(proposed), {"title": "x"}),
+            client.post(url(proposed, "publish/")),
+            client.post(url(proposed, "cancel/"), {"reason": "x"}),
+            client.post(url(proposed, "line-items/"), {}),
+            client.delete(url(proposed, f"line-items/{proposed.camera.pk}/")),
+            client.put(url(proposed, "criteria/"), []),
+            client.post(url(proposed, "participations/"), {"department": "PSD"}),
+            client.post(url(proposed, "split-versions/"), {}),
+        ):
+            refused(response, 403, code="permission_denied")
+
+    assert database_state() == before
+
+
+def test_the_officer_cannot_join_for_a_department(api_as, cameras, departments):
+    from departments.models import Department
+
+    parks = Department.objects.create(
+        municipality=departments["TRN"].municipality, code="PRK", name="Parks"
+    )
+    officer = api_as("officer")
+    invited = officer.post(url(cameras, "participations/"), {"department": parks.code}).json()
+
+    response = officer.post(url(cameras, f"participations/{invited['id']}/join/"))
+
+    refused(response, 403, code="permission_denied")
+
+
+# --- invariant 6: money -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "price",
+    [2500.5, "2500.005", "2,500.00", "1e3.5", "NaN", "Infinity", "-1.00", True, None, [], {}],
+)
+def test_unit_prices_are_exact_decimal_strings(api_as, cameras, price):
+    before = database_state()
+    body = {"description": "Pole", "quantity": "1", "estimated_unit_price": price}
+
+    response = api_as("officer").post(url(cameras, "line-items/"), body)
+
+    refused(response, 400, "estimated_unit_price")
+    assert database_state() == before
+
+
+def test_split_numbers_given_as_json_floats_are_refused(api_as, cameras):
+    body = {"method": "percentage", "inputs": {"percentages": {"TRN": 50.0, "PSD": 50}}}
+
+    response = api_as("officer").post(url(cameras, "split-versions/preview/"), body)
+
+    refused(response, 400, "percentages.TRN")
+
+
+def test_uneven_shares_still_add_up_to_the_cent(api_as, cameras):
+    # Thirds of 12,400.00 do not divide evenly; the largest remainder goes by department code.
+    body = {
+        "method": "percentage",
+        "inputs": {"percentages": {"TRN": "33.3333", "PSD": "66.6667"}},
+        "in_kind": {"contributor": "Acme", "amount": "0.01"},
+    }
+
+    table = api_as("head.trn").post(url(cameras, "split-versions/preview/"), body).json()["table"]
+
+    assert sum(d["minor"] for d in table["departments"]) == table["payable"]["minor"] == 1_239_999
+    for line in table["lines"]:
+        assert (
+            sum(s["minor"] for s in line["shares"]) + line["in_kind"]["minor"]
+            == (line["amount"]["minor"])
+        )

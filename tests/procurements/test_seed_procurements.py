@@ -1,0 +1,72 @@
+"""The demo seed's solicitations (DESIGN.md 8, issue 4): one published joint solicitation and
+one awaiting approval, made through the services, and a second seed changes nothing."""
+
+import io
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+from departments.tenancy import tenant_actor_for
+from p3hub.audit import audit_chain_keys, audit_chain_verify
+from p3hub.models import AuditEvent
+from procurements import selectors
+from procurements.demo import CAMERAS, STUDY
+from procurements.models import Solicitation
+
+pytestmark = pytest.mark.django_db
+
+
+def seed() -> None:
+    call_command("seed_demo", verbosity=0, stdout=io.StringIO())
+
+
+def every_row_count() -> dict[str, int]:
+    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
+
+
+def test_the_cameras_are_published_with_both_approvals():
+    seed()
+    cameras = Solicitation.objects.get(municipality__slug="riverton", title=CAMERAS)
+    assert cameras.status == Solicitation.Status.PUBLISHED
+    assert cameras.lead_department.code == "TRN"
+    assert cameras.bids_due_at > cameras.published_at
+    lines = {item.description: item for item in cameras.line_items.all()}
+    assert (lines["Traffic camera"].quantity, lines["Speed sensor"].quantity) == (4, 2)
+    assert set(cameras.criteria.values_list("name", "weight")) == {
+        ("Price", 40),
+        ("Technical approach", 60),
+    }
+    split = selectors.current_split_of(cameras)
+    assert (split.method, split.status) == ("line_item", "approved")
+    assert split.result["departments"] == {"PSD": 500_000, "TRN": 740_000}
+    decided = {(d.department.code, d.decided_by.username) for d in split.decisions.all()}
+    assert decided == {("TRN", "head.trn"), ("PSD", "head.psd")}
+    assert cameras in selectors.solicitations_public()
+
+
+def test_the_study_awaits_head_trn_with_an_in_kind_contribution(personas):
+    seed()
+    study = Solicitation.objects.get(municipality__slug="riverton", title=STUDY)
+    assert study.status == Solicitation.Status.IN_APPROVAL
+    split = selectors.current_split_of(study)
+    assert (split.method, split.status) == ("percentage", "proposed")
+    assert split.in_kind_contributor == "Acme Traffic Systems"
+    assert split.in_kind_minor == 1_000_000
+    assert split.result["departments"] == {"PSD": 7_200_000, "TRN": 10_800_000}
+    assert {d.department.code for d in split.decisions.all()} == {"PSD"}
+    waiting = selectors.approvals_pending_for(tenant_actor_for(personas["head.trn"], "riverton"))
+    assert [row.costsplitversion.solicitation.title for row in waiting] == [STUDY]
+    assert study not in selectors.solicitations_public()
+
+
+def test_seeding_twice_changes_nothing_and_the_audit_trail_verifies():
+    seed()
+    counts = every_row_count()
+    events = list(AuditEvent.objects.order_by("id").values_list("hash", flat=True))
+
+    seed()
+
+    assert every_row_count() == counts
+    assert list(AuditEvent.objects.order_by("id").values_list("hash", flat=True)) == events
+    assert all(audit_chain_verify(key) is None for key in audit_chain_keys())
