@@ -93,4 +93,22 @@ def line_item_split(solicitation) -> dict:
     }
 
 
-__all__ = ["Participation", "build_cameras", "future", "line_item_split"]
+__all__ = ["Participation", "build_cameras", "future", "line_item_split", "url"]
+
+
+def url(solicitation, tail: str = "") -> str:
+    """The tenant API URL of a solicitation (or of one of its nested resources)."""
+    reference = getattr(solicitation, "reference", solicitation)
+    return f"/api/v1/riverton/solicitations/{reference}/{tail}"
+
+
+@pytest.fixture
+def proposed(cameras, actor):
+    """The cameras with split version 1 (camera 50/50, sensor 100% TRN) awaiting both heads."""
+    services.cost_split_propose(
+        actor=actor("officer"),
+        solicitation=cameras,
+        method="line_item",
+        inputs=line_item_split(cameras),
+    )
+    return cameras

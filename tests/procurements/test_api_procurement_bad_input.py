@@ -3,12 +3,9 @@ the field at fault, and nothing changed, not even the audit log. Never a 500: th
 end throws malformed values at every write endpoint."""
 
 import pytest
-from django.apps import apps
 
-from p3hub.models import AuditEvent
-from procurements import services
-from procurements.models import LineItem, Solicitation
-from tests.procurements.conftest import line_item_split
+from tests.helpers import database_state
+from tests.procurements.conftest import line_item_split, url
 
 pytestmark = pytest.mark.django_db
 
@@ -28,20 +25,6 @@ def api_as(api_as):
 @pytest.fixture
 def officer(api_as):
     return api_as("officer")
-
-
-def url(solicitation, tail: str = "") -> str:
-    return f"{SOLICITATIONS}{solicitation.reference}/{tail}"
-
-
-def database_state() -> dict:
-    """Row counts of every model (API tokens aside), the audit chain and the solicitations."""
-    models = [m for m in apps.get_models() if m._meta.app_label != "authtoken"]
-    state = {model._meta.label: model._default_manager.count() for model in models}
-    state["audit"] = list(AuditEvent.objects.order_by("pk").values_list("hash", flat=True))
-    state["solicitations"] = list(Solicitation.objects.order_by("pk").values())
-    state["line_items"] = list(LineItem.objects.order_by("pk").values())
-    return state
 
 
 def assert_refused(response, attr: str, status: int = 400) -> None:
@@ -244,17 +227,6 @@ def test_bad_invitation_names_the_department(officer, cameras, body, attr):
 
     assert_refused(officer.post(url(cameras, "participations/"), body), attr)
     assert database_state() == before
-
-
-@pytest.fixture
-def proposed(cameras, actor):
-    services.cost_split_propose(
-        actor=actor("officer"),
-        solicitation=cameras,
-        method="line_item",
-        inputs=line_item_split(cameras),
-    )
-    return cameras
 
 
 @pytest.mark.parametrize(

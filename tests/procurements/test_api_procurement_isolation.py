@@ -8,11 +8,9 @@ this file.
 """
 
 import pytest
-from django.apps import apps
 from django.urls import reverse
 
 from departments.tenancy import tenant_actor_for
-from p3hub.models import AuditEvent
 from procurements import services
 from tests.departments.test_api_isolation import (
     METHODS,
@@ -20,7 +18,7 @@ from tests.departments.test_api_isolation import (
     tenant_url_patterns,
     token_for,
 )
-from tests.procurements.conftest import line_item_split
+from tests.helpers import database_state
 
 pytestmark = pytest.mark.django_db
 
@@ -37,18 +35,6 @@ PAYLOAD = {
     "quantity": "1",
     "estimated_unit_price": "1.00",
 }
-
-
-@pytest.fixture
-def proposed(cameras, actor):
-    """The cameras with split version 1 proposed: every nested list has a row."""
-    services.cost_split_propose(
-        actor=actor("officer"),
-        solicitation=cameras,
-        method="line_item",
-        inputs=line_item_split(cameras),
-    )
-    return cameras
 
 
 def procurement_urls(slug: str, reference: str, member) -> list[tuple[str, set[str]]]:
@@ -77,14 +63,6 @@ def procurement_urls(slug: str, reference: str, member) -> list[tuple[str, set[s
 def is_procurement_route(url: str) -> bool:
     # Departments and memberships have role rules of their own (their tests cover them).
     return not url.startswith(("/api/v1/riverton/departments/", "/api/v1/riverton/memberships/"))
-
-
-def database_state() -> dict:
-    """Row counts of every model (API tokens aside: clients get theirs as they log in)."""
-    models = [m for m in apps.get_models() if m._meta.app_label != "authtoken"]
-    state = {model._meta.label: model._default_manager.count() for model in models}
-    state["audit"] = list(AuditEvent.objects.order_by("pk").values_list("hash", flat=True))
-    return state
 
 
 def test_every_procurement_route_is_walked(api_as, proposed):

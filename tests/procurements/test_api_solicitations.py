@@ -6,16 +6,11 @@ import pytest
 
 from p3hub.models import AuditEvent
 from procurements.models import CostSplitVersion, LineItem, Solicitation
-from tests.procurements.conftest import future, line_item_split
+from tests.procurements.conftest import future, line_item_split, url
 
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1/riverton"
-
-
-def url(solicitation, tail: str = "") -> str:
-    reference = getattr(solicitation, "reference", solicitation)
-    return f"{API}/solicitations/{reference}/{tail}"
 
 
 def ok(response, status: int = 200):

@@ -3,12 +3,9 @@ current split (approvals never carry over an edit), shares add up exactly, heads
 for the departments they head, and money never passes through a float."""
 
 import pytest
-from django.apps import apps
 
-from p3hub.models import AuditEvent
-from procurements import services
-from procurements.models import CostSplitVersion, Solicitation
-from tests.procurements.conftest import line_item_split
+from tests.helpers import database_state
+from tests.procurements.conftest import line_item_split, url
 
 pytestmark = pytest.mark.django_db
 
@@ -23,22 +20,6 @@ def api_as(api_as):
     return client_for
 
 
-def url(solicitation, tail: str = "") -> str:
-    return f"/api/v1/riverton/solicitations/{solicitation.reference}/{tail}"
-
-
-def database_state() -> dict:
-    """Row counts of every model (API tokens aside: clients get theirs as they log in)."""
-    models = [m for m in apps.get_models() if m._meta.app_label != "authtoken"]
-    state = {model._meta.label: model._default_manager.count() for model in models}
-    state["audit"] = list(AuditEvent.objects.order_by("pk").values_list("hash", flat=True))
-    state["statuses"] = list(Solicitation.objects.order_by("pk").values_list("status", flat=True))
-    state["versions"] = list(
-        CostSplitVersion.objects.order_by("pk").values_list("number", "status")
-    )
-    return state
-
-
 def refused(response, status: int, attr=None, code=None) -> dict:
     assert response.status_code == status, response.content
     body = response.json()
@@ -48,18 +29,6 @@ def refused(response, status: int, attr=None, code=None) -> dict:
     if code is not None:
         assert body["errors"][0]["code"] == code, body
     return body
-
-
-@pytest.fixture
-def proposed(cameras, actor):
-    """Version 1 of the cameras: camera 50/50, sensor 100% TRN, awaiting both heads."""
-    services.cost_split_propose(
-        actor=actor("officer"),
-        solicitation=cameras,
-        method="line_item",
-        inputs=line_item_split(cameras),
-    )
-    return cameras
 
 
 def approve(client, solicitation, code: str, number: int = 1):
