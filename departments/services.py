@@ -294,6 +294,10 @@ def municipality_create(
     tenant with its first tenant admin."""
     if actor is not None and not actor.is_superuser:
         raise PermissionDenied("Only the platform operator may add a municipality.")
+    if first_admin is None or not first_admin.is_active:
+        raise ValidationFailed(
+            "Name an active person as the first tenant admin.", field="first_admin"
+        )
     municipality = Municipality(
         slug=slug, name=name, code=code, time_zone=time_zone, currency=currency
     )

@@ -16,7 +16,8 @@ from procurements.models import (
 
 
 def _participations():
-    return Prefetch("participations", queryset=Participation.objects.select_related("department"))
+    participations = Participation.objects.select_related("department", "responded_by")
+    return Prefetch("participations", queryset=participations)
 
 
 def solicitations_for(

@@ -24,12 +24,14 @@ MAX_TOTAL_MINOR = 10**17
 
 
 class SplitError(ValueError):
-    """An input that cannot make a split; `field` is the path of the offending value."""
+    """An input that cannot make a split; `field` is the path of the offending value.
+    `amounts` (given, expected), in minor units, lets a caller say it in the currency."""
 
-    def __init__(self, message: str, *, field: str):
+    def __init__(self, message: str, *, field: str, amounts: tuple[int, int] | None = None):
         super().__init__(message)
         self.message = message
         self.field = field
+        self.amounts = amounts
 
 
 @dataclass(frozen=True)
@@ -239,6 +241,7 @@ def _fixed_matrix(lines, net, departments, inputs, payable):
             f"Fixed amounts total {sum(columns.values())} cents; they must total exactly "
             f"{payable} cents.",
             field="amounts",
+            amounts=(sum(columns.values()), payable),
         )
     return _fill(net, columns)
 

@@ -402,7 +402,10 @@ def _answer(actor, participation: Participation, status: str) -> Participation:
     participation.responded_by = actor.user
     participation.responded_at = db_now()
     participation.save(update_fields=["status", "responded_by", "responded_at"])
-    actor.audit(f"participation.{status}", solicitation, after={"department": department.code})
+    verb = (
+        "participation.join" if status == Participation.Status.JOINED else "participation.decline"
+    )
+    actor.audit(verb, solicitation, after={"department": department.code})
     if status == Participation.Status.JOINED:  # a decline leaves the split as it was
         split_inputs_changed(actor, solicitation, rebuild=False)
     return participation

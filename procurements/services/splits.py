@@ -14,6 +14,7 @@ from departments.tenancy import TenantActor
 from p3hub.clock import db_now
 from p3hub.errors import InvalidTransition, NotFound, ValidationFailed
 from p3hub.mail import email_queue
+from p3hub.money import format_money
 from procurements import splits
 from procurements.models import CostSplitDecision, CostSplitVersion, Participation, Solicitation
 from procurements.services.common import (
@@ -90,7 +91,16 @@ def _compute(solicitation, basis, departments, method, inputs, in_kind_minor):
             in_kind_minor=in_kind_minor,
         )
     except splits.SplitError as error:
-        raise ValidationFailed(error.message, field=error.field) from None
+        raise ValidationFailed(_in_currency(error, solicitation), field=error.field) from None
+
+
+def _in_currency(error: splits.SplitError, solicitation: Solicitation) -> str:
+    """The engine counts cents; people read money."""
+    if error.amounts is None:
+        return error.message
+    currency = solicitation.municipality.currency
+    given, expected = (format_money(amount, currency) for amount in error.amounts)
+    return f"Fixed amounts total {given}; they must total exactly {expected}."
 
 
 def _canonical_inputs(method: str, inputs: Mapping) -> dict:

@@ -502,15 +502,15 @@ def test_a_tenant_admin_cannot_open_a_municipality(personas):
         ({"time_zone": "Mars/Olympus"}, "time_zone"),
         ({"currency": "dollars"}, "currency"),
         ({"name": ""}, "name"),
+        ({"first_admin": None}, "first_admin"),
     ],
 )
 def test_municipality_create_names_the_bad_field_and_writes_nothing(personas, kwargs, field):
-    arguments = {"slug": "hillview", "name": "Hillview", "code": "HIL"} | kwargs
+    arguments = {"slug": "hillview", "name": "Hillview", "code": "HIL"}
+    arguments |= {"first_admin": personas["officer"]} | kwargs
 
     assert_refused(
         ValidationFailed,
-        lambda: services.municipality_create(
-            actor=None, first_admin=personas["officer"], **arguments
-        ),
+        lambda: services.municipality_create(actor=None, **arguments),
         field=field,
     )

@@ -155,7 +155,7 @@ def test_story_from_draft_to_the_public_list_through_the_api(
     # and the history tells the whole story, newest first
     verbs = [e["verb"] for e in ok(officer.get(url(reference, "history/")))["results"]]
     assert verbs[0] == "solicitation.status" and verbs[-1] == "solicitation.create"
-    assert {"cost_split.propose", "cost_split.approve", "participation.joined"} <= set(verbs)
+    assert {"cost_split.propose", "cost_split.approve", "participation.join"} <= set(verbs)
 
 
 # --- solicitations ------------------------------------------------------------------------

@@ -220,6 +220,14 @@ def test_shares_off_by_one_cent_or_a_ten_thousandth_percent_are_refused(actor, c
     assert exact.result["departments"] == {"PSD": 500_000, "TRN": 740_000}
 
 
+def test_a_fixed_total_that_misses_says_so_in_money(actor, cameras):
+    with pytest.raises(ValidationFailed) as refused:
+        propose(actor, cameras, {"amounts": {"TRN": 740_000, "PSD": 499_999}}, method="fixed")
+    assert refused.value.message == (
+        "Fixed amounts total USD 12,399.99; they must total exactly USD 12,400.00."
+    )
+
+
 # --- invariant 5: only the head of a department decides for it ------------------------------
 
 
@@ -518,7 +526,7 @@ def test_every_service_writes_its_audit_event(actor, departments, cameras):
             ].values_list("verb", flat=True)
         ), (verb, latest.verb)
     verbs = set(selectors.solicitation_history(cameras).values_list("verb", flat=True))
-    assert {"solicitation.create", "participation.joined"} <= verbs
+    assert {"solicitation.create", "participation.join"} <= verbs
 
 
 # --- bad input: ValidationFailed naming the field, and nothing changed -----------------------
