@@ -1,0 +1,277 @@
+"""OpenAPI pieces shared by the procurement API: the `reference` path parameter, documented 409
+and 400 responses, and the example payloads the schema shows (one solicitation, RIV-2026-0001,
+told throughout)."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
+from rest_framework import serializers
+
+# --- parameters and error responses ---------------------------------------------------------
+
+REFERENCE = OpenApiParameter(
+    "reference",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    description="The solicitation's reference, e.g. RIV-2026-0001.",
+)
+
+
+def conflict(description: str, code: str, detail: str) -> OpenApiResponse:
+    """A documented 409: the request is valid but the object's state refuses it."""
+    return OpenApiResponse(
+        response=ConflictErrorResponse,
+        description=description,
+        examples=[
+            OpenApiExample(
+                code,
+                value={
+                    "type": "client_error",
+                    "errors": [{"code": code, "detail": detail, "attr": None}],
+                },
+            )
+        ],
+    )
+
+
+class ConflictError(serializers.Serializer):
+    code = serializers.CharField()
+    detail = serializers.CharField()
+    attr = serializers.CharField(allow_null=True)
+
+
+class ConflictErrorResponse(serializers.Serializer):
+    type = serializers.CharField()
+    errors = ConflictError(many=True)
+
+
+def validation_example(name: str, attr: str, detail: str, code: str = "invalid"):
+    return OpenApiExample(
+        name,
+        value={
+            "type": "validation_error",
+            "errors": [{"code": code, "detail": detail, "attr": attr}],
+        },
+        response_only=True,
+        status_codes=["400"],
+    )
+
+
+NOT_EDITABLE = conflict(
+    "The solicitation is past approval: change it with an addendum.",
+    "not_editable",
+    "A published solicitation cannot be changed this way; publish an addendum instead.",
+)
+
+
+# --- example payloads: solicitations and line items -----------------------------------------
+
+SOLICITATION = {
+    "reference": "RIV-2026-0001",
+    "kind": "RFP",
+    "title": "Intersection cameras at Main St & Elm St",
+    "status": "draft",
+    "lead_department": "TRN",
+    "departments": ["PSD", "TRN"],
+    "publish_at": "2026-03-02T09:00:00-06:00",
+    "questions_due_at": "2026-03-16T17:00:00-05:00",
+    "bids_due_at": "2026-03-30T14:00:00-05:00",
+    "opening_at": "2026-03-31T10:00:00-05:00",
+    "published_at": None,
+    "created_at": "2026-02-20T15:04:05-06:00",
+    "updated_at": "2026-02-20T15:04:05-06:00",
+}
+LINE_ITEM = {
+    "id": 12,
+    "position": 1,
+    "description": "Traffic camera",
+    "quantity": "4.000",
+    "unit": "each",
+    "site": "Main St & Elm St",
+    "estimated_unit_price": "2500.00",
+    "estimated_unit_price_minor": 250000,
+    "amount": "10000.00",
+    "amount_minor": 1000000,
+}
+SOLICITATION_DETAIL = {
+    **SOLICITATION,
+    "description": "Cameras and speed sensors shared by Transportation and Public Safety.",
+    "cancel_reason": "",
+    "participations": [
+        {
+            "id": 2,
+            "department": "PSD",
+            "department_name": "Public Safety",
+            "status": "joined",
+            "responded_at": "2026-02-21T09:30:00-06:00",
+        },
+        {
+            "id": 1,
+            "department": "TRN",
+            "department_name": "Transportation",
+            "status": "joined",
+            "responded_at": "2026-02-20T15:04:05-06:00",
+        },
+    ],
+    "line_items": [LINE_ITEM],
+    "criteria": [
+        {"position": 1, "name": "Price", "description": "", "weight": 40, "is_price": True},
+        {
+            "position": 2,
+            "name": "Technical approach",
+            "description": "",
+            "weight": 60,
+            "is_price": False,
+        },
+    ],
+    "estimated_total_minor": 1240000,
+    "current_split": {"number": 1, "status": "proposed"},
+}
+SOLICITATION_CREATE = {
+    "kind": "RFP",
+    "title": "Intersection cameras at Main St & Elm St",
+    "description": "Cameras and speed sensors shared by Transportation and Public Safety.",
+    "lead_department": "TRN",
+    "publish_at": "2026-03-02T09:00:00",
+    "questions_due_at": "2026-03-16T17:00:00",
+    "bids_due_at": "2026-03-30T14:00:00-05:00",
+    "opening_at": "2026-03-31T10:00:00-05:00",
+}
+
+
+# --- example payloads: cost splits ----------------------------------------------------------
+
+
+def usd(minor: int) -> dict:
+    return {"minor": minor, "display": f"USD {minor // 100:,}.{minor % 100:02d}"}
+
+
+SPLIT_TABLE = {
+    "total": usd(1240000),
+    "in_kind": usd(0),
+    "payable": usd(1240000),
+    "departments": [
+        {"department": "PSD", **usd(500000)},
+        {"department": "TRN", **usd(740000)},
+    ],
+    "lines": [
+        {
+            "line_item": 12,
+            "description": "Traffic camera",
+            "amount": usd(1000000),
+            "in_kind": usd(0),
+            "shares": [
+                {"department": "PSD", **usd(500000)},
+                {"department": "TRN", **usd(500000)},
+            ],
+        },
+        {
+            "line_item": 13,
+            "description": "Speed sensor",
+            "amount": usd(240000),
+            "in_kind": usd(0),
+            "shares": [{"department": "PSD", **usd(0)}, {"department": "TRN", **usd(240000)}],
+        },
+    ],
+}
+SPLIT_BODY = {
+    "method": "line_item",
+    "inputs": {"lines": {"12": {"TRN": "50", "PSD": "50"}, "13": {"TRN": "100"}}},
+    "note": "Camera shared, speed sensor Transportation's.",
+}
+SPLIT_VERSION = {
+    "number": 1,
+    "method": "line_item",
+    "status": "proposed",
+    "departments": ["PSD", "TRN"],
+    "inputs": SPLIT_BODY["inputs"],
+    "in_kind": {"contributor": "", "description": "", "amount_minor": 0},
+    "note": SPLIT_BODY["note"],
+    "table": SPLIT_TABLE,
+    "decisions": [
+        {
+            "department": "TRN",
+            "decision": "approved",
+            "reason": "",
+            "decided_by": "head.trn",
+            "decided_at": "2026-02-22T10:00:00-06:00",
+        }
+    ],
+    "created_by": "officer",
+    "created_at": "2026-02-21T11:00:00-06:00",
+}
+SPLIT_EXAMPLES = [
+    OpenApiExample("By line item: camera 50/50, sensor 100% TRN", value=SPLIT_BODY),
+    OpenApiExample(
+        "Percentage",
+        value={
+            "method": "percentage",
+            "inputs": {"percentages": {"TRN": "59.6774", "PSD": "40.3226"}},
+        },
+        request_only=True,
+    ),
+    OpenApiExample(
+        "Fixed amounts in minor units, with a donated first year",
+        value={
+            "method": "fixed",
+            "inputs": {"amounts": {"TRN": 640000, "PSD": 500000}},
+            "in_kind": {
+                "contributor": "Acme Traffic Systems",
+                "description": "Year 1 maintenance donated",
+                "amount": "1000.00",
+            },
+        },
+        request_only=True,
+    ),
+    validation_example(
+        "Percentages not totalling 100",
+        "percentages",
+        "Percentages total 99.9999, not exactly 100.",
+    ),
+    validation_example(
+        "Fixed amounts off by a cent",
+        "amounts",
+        "Fixed amounts total USD 12,399.99; they must total exactly USD 12,400.00.",
+    ),
+    validation_example(
+        "A line without departments", "lines.13", "Assign “Speed sensor” to departments."
+    ),
+]
+
+# --- example payloads: criteria, participations, the public view ----------------------------
+
+CRITERIA = [
+    {
+        "name": "Price",
+        "description": "Lowest total scores highest.",
+        "weight": 40,
+        "is_price": True,
+    },
+    {"name": "Technical approach", "description": "", "weight": 60, "is_price": False},
+]
+
+PARTICIPATION = {
+    "id": 2,
+    "department": "PSD",
+    "department_name": "Public Safety",
+    "status": "invited",
+    "responded_at": None,
+}
+
+PUBLIC_SOLICITATION = {
+    "municipality": "riverton",
+    "municipality_name": "City of Riverton",
+    "reference": "RIV-2026-0001",
+    "kind": "RFP",
+    "title": "Intersection cameras at Main St & Elm St",
+    "status": "published",
+    "lead_department": {"code": "TRN", "name": "Transportation"},
+    "departments": [
+        {"code": "PSD", "name": "Public Safety"},
+        {"code": "TRN", "name": "Transportation"},
+    ],
+    "publish_at": "2026-03-02T09:00:00-06:00",
+    "questions_due_at": "2026-03-16T17:00:00-05:00",
+    "bids_due_at": "2026-03-30T14:00:00-05:00",
+    "opening_at": "2026-03-31T10:00:00-05:00",
+    "published_at": "2026-03-02T09:00:00-06:00",
+}
