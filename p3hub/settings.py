@@ -220,6 +220,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "p3hub.tasks.email_send_pending",
         "schedule": envint("EMAIL_SWEEP_SECONDS", 60),
     },
+    # Reads already show a solicitation closed at its deadline; this records it.
+    "close-due-solicitations": {
+        "task": "procurements.tasks.solicitations_close_due",
+        "schedule": envint("DEADLINE_SWEEP_SECONDS", 30),
+    },
 }
 
 REST_FRAMEWORK = {

@@ -84,6 +84,8 @@ class Solicitation(models.Model):
         indexes = [
             models.Index(fields=["municipality", "status"], name="solicitation_muni_status"),
             models.Index(fields=["status", "-published_at"], name="solicitation_public"),
+            # The deadline sweep: published solicitations by bid deadline.
+            models.Index(fields=["status", "bids_due_at"], name="solicitation_due"),
         ]
 
     def __str__(self) -> str:
@@ -92,6 +94,16 @@ class Solicitation(models.Model):
     @property
     def is_public(self) -> bool:
         return self.status in self.PUBLIC
+
+    @property
+    def current_status(self) -> str:
+        """The status as of now. Selectors annotate `status_now` from the database clock: a
+        published solicitation past its bid deadline is closed whether or not a worker has
+        recorded it yet (DESIGN.md 4)."""
+        return getattr(self, "status_now", self.status)
+
+    def get_current_status_display(self) -> str:
+        return self.Status(self.current_status).label
 
 
 class ReferenceCounter(models.Model):

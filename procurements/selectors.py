@@ -1,7 +1,19 @@
 """Every read of procurement data that depends on who asks: tenant staff see their own
 municipality's solicitations in every state; the public sees published ones only."""
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Now
 
 from departments.tenancy import TenantActor
 from p3hub.errors import NotFound
@@ -20,11 +32,21 @@ def _participations():
     return Prefetch("participations", queryset=participations)
 
 
+def with_status_now(solicitations: QuerySet[Solicitation]) -> QuerySet[Solicitation]:
+    """Annotate `status_now`, the status by the database clock: published and past the bid
+    deadline is closed, with or without a worker to record it (STYLE.md 10)."""
+    Status = Solicitation.Status
+    past_deadline = When(status=Status.PUBLISHED, bids_due_at__lte=Now(), then=Value(Status.CLOSED))
+    return solicitations.annotate(
+        status_now=Case(past_deadline, default=F("status"), output_field=CharField())
+    )
+
+
 def solicitations_for(
     actor: TenantActor, *, q: str = "", status: str = "", department: str = ""
 ) -> QuerySet[Solicitation]:
     """The actor's municipality's solicitations, newest first, filtered for the lists."""
-    solicitations = Solicitation.objects.filter(municipality=actor.municipality)
+    solicitations = with_status_now(Solicitation.objects.filter(municipality=actor.municipality))
     return (
         _filtered(solicitations, q=q, status=status, department=department)
         .select_related("lead_department", "municipality")
@@ -40,7 +62,7 @@ def _filtered(solicitations, *, q: str, status: str, department: str):
             Q(title__icontains=q) | Q(description__icontains=q) | Q(reference__iexact=q)
         )
     if status:
-        solicitations = solicitations.filter(status=status)
+        solicitations = solicitations.filter(status_now=status)
     if department:
         solicitations = solicitations.filter(
             participations__department__code=department,
@@ -67,7 +89,7 @@ def solicitations_public(
     *, municipality=None, q: str = "", status: str = "", department: str = ""
 ) -> QuerySet[Solicitation]:
     """Published (and later) solicitations of every municipality, or of one."""
-    solicitations = Solicitation.objects.filter(status__in=Solicitation.PUBLIC)
+    solicitations = with_status_now(Solicitation.objects.filter(status__in=Solicitation.PUBLIC))
     if municipality is not None:
         solicitations = solicitations.filter(municipality=municipality)
     if status and status not in Solicitation.PUBLIC:

@@ -48,6 +48,13 @@ def status_text(choices) -> serializers.CharField:
     return serializers.CharField(read_only=True, help_text=f"One of: {values}.")
 
 
+def current_status() -> serializers.ChoiceField:
+    """A solicitation's status by the database clock (closed once the bid deadline passed)."""
+    return serializers.ChoiceField(
+        choices=Solicitation.Status.choices, source="current_status", read_only=True
+    )
+
+
 # --- fields --------------------------------------------------------------------------------
 
 
@@ -123,6 +130,7 @@ class ParticipationSerializer(serializers.ModelSerializer):
 class SolicitationSerializer(serializers.ModelSerializer):
     """A solicitation in a list: the row and its joined departments (prefetched)."""
 
+    status = current_status()
     lead_department = serializers.CharField(source="lead_department.code")
     departments = serializers.SerializerMethodField(
         help_text="Codes of the departments that joined (the lead department included)."
@@ -514,6 +522,7 @@ class PublicSolicitationSerializer(serializers.ModelSerializer):
 
     municipality = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     municipality_name = serializers.CharField(source="municipality.name")
+    status = current_status()
     lead_department = PublicDepartmentSerializer()
     departments = serializers.SerializerMethodField()
 

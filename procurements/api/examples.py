@@ -275,3 +275,5 @@ PUBLIC_SOLICITATION = {
     "opening_at": "2026-03-31T10:00:00-05:00",
     "published_at": "2026-03-02T09:00:00-06:00",
 }
+
+STATUS_HELP = "Status as of now: past its bid deadline, a published solicitation is closed."

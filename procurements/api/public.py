@@ -16,7 +16,7 @@ from departments.selectors import municipalities_public
 from p3hub.errors import NotFound
 from procurements import selectors
 from procurements.api.common import MAX_REFERENCE
-from procurements.api.examples import PUBLIC_SOLICITATION, REFERENCE
+from procurements.api.examples import PUBLIC_SOLICITATION, REFERENCE, STATUS_HELP
 from procurements.models import Solicitation
 from procurements.serializers import (
     PublicSolicitationDetailSerializer,
@@ -34,7 +34,9 @@ class PublicSolicitationFilter(django_filters.FilterSet):
         help_text="Text in the title or description, or a reference.",
     )
     status = django_filters.ChoiceFilter(
-        choices=[c for c in Solicitation.Status.choices if c[0] in Solicitation.PUBLIC]
+        choices=[c for c in Solicitation.Status.choices if c[0] in Solicitation.PUBLIC],
+        method="in_status",
+        help_text=STATUS_HELP,
     )
     department = django_filters.CharFilter(
         method="joined_by", max_length=10, help_text="Code of a participating department."
@@ -49,6 +51,9 @@ class PublicSolicitationFilter(django_filters.FilterSet):
 
     def joined_by(self, queryset, name, value):
         return selectors.solicitations_filtered(queryset, department=value.upper())
+
+    def in_status(self, queryset, name, value):
+        return selectors.solicitations_filtered(queryset, status=value)
 
 
 @extend_schema_view(

@@ -15,6 +15,7 @@ from procurements.api.examples import (
     SOLICITATION,
     SOLICITATION_CREATE,
     SOLICITATION_DETAIL,
+    STATUS_HELP,
     conflict,
     validation_example,
 )
@@ -36,7 +37,9 @@ class SolicitationFilter(django_filters.FilterSet):
         max_length=200,
         help_text="Text in the title or description, or a reference.",
     )
-    status = django_filters.ChoiceFilter(choices=Solicitation.Status.choices)
+    status = django_filters.ChoiceFilter(
+        choices=Solicitation.Status.choices, method="in_status", help_text=STATUS_HELP
+    )
     kind = django_filters.ChoiceFilter(choices=Solicitation.Kind.choices)
     department = django_filters.CharFilter(
         method="joined_by", max_length=10, help_text="Code of a department that joined."
@@ -57,6 +60,9 @@ class SolicitationFilter(django_filters.FilterSet):
 
     def joined_by(self, queryset, name, value):
         return selectors.solicitations_filtered(queryset, department=value.upper())
+
+    def in_status(self, queryset, name, value):
+        return selectors.solicitations_filtered(queryset, status=value)
 
 
 _SOLICITATION_WRITES = ["create", "partial_update"]

@@ -16,6 +16,7 @@ from procurements.services.solicitations import (
     solicitation_create,
     solicitation_publish,
     solicitation_update,
+    solicitations_close_due,
 )
 from procurements.services.splits import (
     cost_split_approve,
@@ -42,4 +43,5 @@ __all__ = [
     "solicitation_create",
     "solicitation_publish",
     "solicitation_update",
+    "solicitations_close_due",
 ]

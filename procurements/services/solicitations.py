@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models.functions import Now
 
 from departments.models import Department
 from departments.tenancy import TenantActor
@@ -517,3 +518,22 @@ def solicitation_cancel(
     solicitation_transition(actor, solicitation, Status.CANCELLED, reason=reason)
     solicitation.save(update_fields=["cancel_reason", "updated_at"])
     return solicitation
+
+
+def solicitations_close_due(*, batch: int = 500) -> int:
+    """Record `closed` for published solicitations whose bid deadline has passed by the
+    database clock. Reads already show them closed (selectors.with_status_now); this only
+    writes down what the clock decided, with the audit event. Beat runs it; running it twice,
+    or on two workers at once, is harmless: rows are taken with SKIP LOCKED and each is moved
+    once, by whoever holds its lock."""
+    with transaction.atomic():
+        due = list(
+            Solicitation.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(status=Status.PUBLISHED, bids_due_at__lte=Now())
+            .select_related("municipality")
+            .order_by("bids_due_at", "pk")[:batch]
+        )
+        for solicitation in due:
+            system = TenantActor(user=None, municipality=solicitation.municipality)
+            solicitation_transition(system, solicitation, Status.CLOSED)
+    return len(due)
