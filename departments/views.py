@@ -5,7 +5,6 @@ PermissionDenied into Django's 404 and 403 pages, and `apply_service_error` puts
 refusal on the form field it names, so the page re-renders with what the user typed.
 """
 
-import json
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -320,9 +319,10 @@ def _shown(value) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list):
-        return ", ".join(str(item) for item in value)
+        separator = "; " if any(isinstance(item, dict) for item in value) else ", "
+        return separator.join(_shown(item) for item in value)
     if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+        return ", ".join(f"{key}: {_shown(item)}" for key, item in sorted(value.items()))
     return str(value)
 
 

@@ -159,3 +159,22 @@ def test_the_chain_status_names_the_first_broken_event(admin_client):
     assert "The audit chain does not verify" in body
     assert f"<strong>#{forged.seq}</strong> (id {forged.pk})" in body
     assert "Chain verified" not in body
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (None, "—"),
+        (True, "yes"),
+        (["100-TRN-CAP", "100-TRN-OPS"], "100-TRN-CAP, 100-TRN-OPS"),
+        ({"TRN": "50", "PSD": "50"}, "PSD: 50, TRN: 50"),
+        (
+            [{"name": "Price", "weight": 40}, {"name": "Technical", "weight": 60}],
+            "name: Price, weight: 40; name: Technical, weight: 60",
+        ),
+    ],
+)
+def test_audit_values_read_as_text_not_python(value, shown):
+    from departments.views import _shown
+
+    assert _shown(value) == shown
