@@ -5,7 +5,6 @@ PermissionDenied into Django's 404 and 403 pages, and `apply_service_error` puts
 refusal on the form field it names, so the page re-renders with what the user typed.
 """
 
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied as HttpForbidden

@@ -476,8 +476,9 @@ class SplitInput(serializers.Serializer):
         help_text=(
             "The method's parameters, checked by the split engine: percentage "
             '`{"percentages": {"TRN": "60", "PSD": "40"}}` (at most four decimals, total '
-            'exactly 100); fixed `{"amounts": {"TRN": 740000, "PSD": 500000}}` (minor units, '
-            'total exactly the payable estimate); line_item `{"lines": {"<line item id>": '
+            'exactly 100); fixed `{"amounts": {"TRN": "7400.00", "PSD": "5000.00"}}` (major '
+            "units like every amount, total exactly the payable estimate); line_item "
+            '`{"lines": {"<line item id>": '
             '{"TRN": "50", "PSD": "50"}}}` (percentages per line); quantity `{"quantities": '
             '{"<line item id>": {"TRN": "3", "PSD": "1"}}}`. Numbers are strings or integers.'
         )
@@ -493,7 +494,23 @@ class SplitInput(serializers.Serializer):
             raise serializers.ValidationError(
                 {"inputs": f"The {data['method']} method reads only “{expected}”."}
             )
+        amounts = data["inputs"].get("amounts")
+        if data["method"] == splits.FIXED and isinstance(amounts, dict):
+            data["inputs"] = {"amounts": self._in_minor_units(amounts)}
         return data
+
+    def _in_minor_units(self, amounts: dict) -> dict:
+        """Fixed amounts arrive in major units like every amount of the API; the engine counts
+        minor units. Errors name `amounts.<code>`, the path the engine's own errors use."""
+        field = MajorUnitsField()
+        field.bind("amounts", self)
+        converted = {}
+        for code, value in amounts.items():
+            try:
+                converted[code] = field.to_internal_value(value)
+            except serializers.ValidationError as error:
+                raise serializers.ValidationError({f"amounts.{code}": error.detail}) from None
+        return converted
 
     def service_kwargs(self) -> dict:
         """The validated body as cost_split_propose's keyword arguments."""

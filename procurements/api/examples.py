@@ -210,10 +210,10 @@ SPLIT_EXAMPLES = [
         request_only=True,
     ),
     OpenApiExample(
-        "Fixed amounts in minor units, with a donated first year",
+        "Fixed amounts, with a donated first year",
         value={
             "method": "fixed",
-            "inputs": {"amounts": {"TRN": 640000, "PSD": 500000}},
+            "inputs": {"amounts": {"TRN": "6400.00", "PSD": "5000.00"}},
             "in_kind": {
                 "contributor": "Acme Traffic Systems",
                 "description": "Year 1 maintenance donated",

@@ -287,7 +287,9 @@ def split_cases(cameras):
             {"method": "percentage", "inputs": {"percentages": {"TRN": 60, "PSD": 40, "XYZ": 0}}},
             "percentages",
         ),
-        ({"method": "fixed", "inputs": {"amounts": {"TRN": "7400.5", "PSD": 1}}}, "amounts.TRN"),
+        ({"method": "fixed", "inputs": {"amounts": {"TRN": "7400.005", "PSD": 1}}}, "amounts.TRN"),
+        ({"method": "fixed", "inputs": {"amounts": {"TRN": 7400.5, "PSD": 1}}}, "amounts.TRN"),
+        ({"method": "fixed", "inputs": {"amounts": {"TRN": "-1", "PSD": 1}}}, "amounts.TRN"),
         ({"method": "line_item", "inputs": {"lines": {"999999": {"TRN": "100"}}}}, "lines"),
         ({"method": "line_item", "inputs": {"lines": {camera: {"TRN": "50"}}}}, f"lines.{camera}"),
         (

@@ -123,9 +123,9 @@ def test_a_rejected_version_cannot_publish(api_as, proposed):
     ("inputs", "attr"),
     [
         # One cent short of the 12,400.00 total.
-        ({"amounts": {"TRN": 740_000, "PSD": 499_999}}, "amounts"),
+        ({"amounts": {"TRN": "7400.00", "PSD": "4999.99"}}, "amounts"),
         # One cent over.
-        ({"amounts": {"TRN": "740001", "PSD": "500000"}}, "amounts"),
+        ({"amounts": {"TRN": "7400.01", "PSD": 5000}}, "amounts"),
     ],
 )
 def test_fixed_shares_off_by_one_cent_are_refused(api_as, cameras, inputs, attr):
@@ -136,6 +136,13 @@ def test_fixed_shares_off_by_one_cent_are_refused(api_as, cameras, inputs, attr)
         refused(api_as("officer").post(url(cameras, endpoint), body), 400, attr)
 
     assert database_state() == before
+
+
+def test_fixed_shares_in_major_units_that_add_up_are_proposed(api_as, cameras):
+    body = {"method": "fixed", "inputs": {"amounts": {"TRN": "7400.00", "PSD": 5000}}}
+    response = api_as("officer").post(url(cameras, "split-versions/"), body)
+    assert response.status_code == 201, response.content
+    assert cameras.split_versions.get().result["departments"] == {"PSD": 500_000, "TRN": 740_000}
 
 
 @pytest.mark.parametrize(
