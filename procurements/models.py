@@ -86,6 +86,27 @@ class Solicitation(models.Model):
             models.Index(fields=["status", "-published_at"], name="solicitation_public"),
             # The deadline sweep: published solicitations by bid deadline.
             models.Index(fields=["status", "bids_due_at"], name="solicitation_due"),
+            # The public lists (home, a city's list, the public API) in their order, over the
+            # public states only (Solicitation.PUBLIC; Meta cannot see the class's names): the
+            # page is read off the index instead of sorting every published row.
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=models.Q(
+                    status__in=["awarded", "closed", "opened", "published", "under_evaluation"]
+                ),
+                name="solicitation_public_list",
+            ),
+            models.Index(
+                fields=["municipality", "-published_at", "-id"],
+                condition=models.Q(
+                    status__in=["awarded", "closed", "opened", "published", "under_evaluation"]
+                ),
+                name="solicitation_public_muni",
+            ),
+            # The staff lists (page and API): a municipality's solicitations in Meta.ordering.
+            models.Index(
+                fields=["municipality", "-created_at", "-id"], name="solicitation_muni_created"
+            ),
         ]
 
     def __str__(self) -> str:
