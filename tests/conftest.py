@@ -1,5 +1,6 @@
-"""Shared fixtures: the demo personas of DESIGN.md section 8, API clients, eager Celery for
-unit tests, Debian's Chromium for browser tests."""
+"""Shared fixtures: the demo personas of DESIGN.md section 8, API clients, personas as
+TenantActors and a joint solicitation ready to split, eager Celery for unit tests, Debian's
+Chromium for browser tests. Plain helpers are in tests/helpers.py and tests/factories.py."""
 
 import os
 
@@ -12,7 +13,11 @@ from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-DEMO_PASSWORD = "demo-pass-2026"
+from departments.models import Department
+from departments.tenancy import tenant_actor_for
+from procurements import services
+from tests.factories import build_cameras, line_item_split
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -103,6 +108,40 @@ def api_as(personas):
         return client
 
     return client_for
+
+
+@pytest.fixture
+def actor(personas):
+    """`actor("officer")` is that persona's TenantActor in riverton (or `slug`)."""
+
+    def actor_for(username: str, slug: str = "riverton"):
+        return tenant_actor_for(personas[username], slug)
+
+    return actor_for
+
+
+@pytest.fixture
+def departments(personas):
+    return {d.code: d for d in Department.objects.filter(municipality__slug="riverton")}
+
+
+@pytest.fixture
+def cameras(actor, departments):
+    """Intersection cameras, led by TRN with PSD joined: a camera 50/50-able, a speed sensor,
+    criteria set, dates in order. Still a draft: no split proposed yet."""
+    return build_cameras(actor, departments)
+
+
+@pytest.fixture
+def proposed(cameras, actor):
+    """The cameras with split version 1 (camera 50/50, sensor 100% TRN) awaiting both heads."""
+    services.cost_split_propose(
+        actor=actor("officer"),
+        solicitation=cameras,
+        method="line_item",
+        inputs=line_item_split(cameras),
+    )
+    return cameras
 
 
 @pytest.fixture(scope="session")

@@ -1,9 +1,14 @@
-"""factory_boy factories for rows the demo seed does not cover."""
+"""Data builders: factory_boy factories for rows the demo seed does not cover, and the joint
+solicitation most procurement tests start from (built through the real services)."""
+
+import datetime as dt
+from decimal import Decimal
 
 import factory
 from factory.django import DjangoModelFactory
 
 from departments.models import Department, Membership, Municipality, User
+from procurements import services
 from vendors.models import Vendor
 
 
@@ -53,3 +58,69 @@ class VendorFactory(DjangoModelFactory):
         model = Vendor
 
     name = factory.Sequence(lambda n: f"Vendor {n}")
+
+
+# --- a joint solicitation -----------------------------------------------------------------------
+
+
+def future(days: int) -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(days=days)
+
+
+def build_cameras(actor, departments):
+    """Intersection cameras, led by TRN with PSD joined: a camera 50/50-able, a speed sensor,
+    criteria set, dates in order. Still a draft: no split proposed yet. `actor` and
+    `departments` are the fixtures of tests/procurements/conftest.py (the `cameras` fixture
+    calls this; tests that need several call it themselves)."""
+    officer = actor("officer")
+    solicitation = services.solicitation_create(
+        actor=officer,
+        kind="RFP",
+        title="Intersection cameras at Main St & Elm St",
+        lead_department=departments["TRN"],
+        publish_at=future(1),
+        questions_due_at=future(10),
+        bids_due_at=future(20),
+        opening_at=future(21),
+    )
+    camera = services.line_item_add(
+        actor=officer,
+        solicitation=solicitation,
+        description="Traffic camera",
+        quantity=Decimal(4),
+        estimated_unit_price_minor=250_000,
+        site="Main St & Elm St",
+    )
+    sensor = services.line_item_add(
+        actor=officer,
+        solicitation=solicitation,
+        description="Speed sensor",
+        quantity=Decimal(2),
+        estimated_unit_price_minor=120_000,
+        site="Main St & Elm St",
+    )
+    services.criteria_set(
+        actor=officer,
+        solicitation=solicitation,
+        criteria=[
+            {"name": "Price", "weight": 40, "is_price": True},
+            {"name": "Technical approach", "weight": 60},
+        ],
+    )
+    invitation = services.participation_invite(
+        actor=officer, solicitation=solicitation, department=departments["PSD"]
+    )
+    services.participation_join(actor=actor("head.psd"), participation=invitation)
+    solicitation.refresh_from_db()
+    solicitation.camera, solicitation.sensor = camera, sensor
+    return solicitation
+
+
+def line_item_split(solicitation) -> dict:
+    """Camera 50/50, speed sensor 100% TRN."""
+    return {
+        "lines": {
+            str(solicitation.camera.pk): {"TRN": "50", "PSD": "50"},
+            str(solicitation.sensor.pk): {"TRN": "100"},
+        }
+    }

@@ -1,8 +1,22 @@
-"""Helpers shared by test modules."""
+"""Plain helpers shared by test modules: tests import them from here (or data builders from
+tests/factories.py), never from another test module. Fixtures stay in the conftest.py files."""
 
+import os
+import re
+from html import unescape
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.apps import apps
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.db import connection
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from playwright.sync_api import expect
+from rest_framework.test import APIClient
 
-from departments.models import Department, Membership
+from departments.models import Department, Membership, User
 from p3hub.models import AuditEvent
 from procurements.models import (
     CostSplitDecision,
@@ -13,7 +27,14 @@ from procurements.models import (
     Solicitation,
 )
 
-# Rows whose every column must survive a refused request unchanged.
+DEMO_PASSWORD = "demo-pass-2026"  # every persona's password (DESIGN.md 8)
+CI = os.environ.get("CI", "").lower() in {"1", "true"}
+
+
+# --- what a refused request must leave untouched ----------------------------------------------
+
+# Rows whose every column must survive a refused request unchanged; users too, but for the
+# time of their last sign-in (tests sign people in between two snapshots).
 WATCHED = [
     Department,
     Membership,
@@ -26,13 +47,144 @@ WATCHED = [
 ]
 
 
+def every_row_count() -> dict[str, int]:
+    """The row count of every model."""
+    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
+
+
 def database_state() -> dict:
     """What a refused request must leave untouched: the row count of every model (API tokens
-    aside: clients get theirs as they log in), every column of the watched tables, and the
-    audit chain's hashes."""
+    aside: clients get theirs as they log in), every column of the watched tables and of the
+    users (their last sign-in aside), and the audit chain's hashes."""
     models = [m for m in apps.get_models() if m._meta.app_label != "authtoken"]
     state = {model._meta.label: model._default_manager.count() for model in models}
     for model in WATCHED:
         state[f"{model._meta.label} rows"] = list(model._default_manager.order_by("pk").values())
+    user_columns = [f.attname for f in User._meta.concrete_fields if f.name != "last_login"]
+    state["users"] = list(User.objects.order_by("pk").values(*user_columns))
     state["audit"] = list(AuditEvent.objects.order_by("pk").values_list("hash", flat=True))
     return state
+
+
+def require_postgresql() -> None:
+    """Skip on the embedded SQLite database, but never in CI, which must run everything."""
+    if connection.vendor == "postgresql":
+        return
+    if CI:
+        pytest.fail("CI runs on PostgreSQL: this test must run, not skip")
+    pytest.skip("needs PostgreSQL (set DATABASE_URL)")
+
+
+# --- the URL resolver ---------------------------------------------------------------------------
+
+
+def walk_url_patterns(patterns=None, prefix: str = "", namespace: str = ""):
+    """(route, namespace prefix, pattern) for every view of the URLconf (the root one unless
+    `patterns` is given), in the order the resolver tries them."""
+    if patterns is None:
+        patterns = get_resolver().url_patterns
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from walk_url_patterns(pattern.url_patterns, route, inner)
+        elif isinstance(pattern, URLPattern):
+            yield route, namespace, pattern
+
+
+# --- the staff API ------------------------------------------------------------------------------
+
+TENANT_API_PREFIX = "api/v1/<slug:municipality_slug>/"
+METHODS = ["get", "head", "options", "post", "put", "patch", "delete"]
+
+
+def tenant_url_patterns() -> list[tuple[str, URLPattern]]:
+    """Every view registered under /api/v1/<municipality-slug>/, with its namespace prefix."""
+    found = [
+        (namespace, pattern)
+        for route, namespace, pattern in walk_url_patterns()
+        if route.startswith(TENANT_API_PREFIX)
+    ]
+    assert found, "no tenant API patterns found: did the root URLconf change?"
+    return found
+
+
+def token_for(username: str) -> str:
+    """An API token obtained the way an integrator would."""
+    response = APIClient().post(
+        "/api/v1/auth/token/", {"username": username, "password": DEMO_PASSWORD}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    return response.json()["token"]
+
+
+def client_with_token(token: str) -> APIClient:
+    return APIClient(HTTP_AUTHORIZATION=f"Token {token}")
+
+
+def url(solicitation, tail: str = "") -> str:
+    """The tenant API URL of a solicitation (or of one of its nested resources)."""
+    reference = getattr(solicitation, "reference", solicitation)
+    return f"/api/v1/riverton/solicitations/{reference}/{tail}"
+
+
+# --- HTML pages ---------------------------------------------------------------------------------
+
+
+def manage(solicitation, suffix: str = "") -> str:
+    """The staff workspace URL of a solicitation (or of one of its actions)."""
+    return f"/riverton/manage/solicitations/{solicitation.reference}/{suffix}"
+
+
+def error_at(response, element_id: str) -> str:
+    """The error rendered beside an input (or a group of inputs) with this id."""
+    html = response.content.decode()
+    match = re.search(rf'id="{re.escape(element_id)}_error"[^>]*>(.*?)</p>', html, re.S)
+    assert match, f"no error shown beside {element_id}"
+    return unescape(re.sub(r"<[^>]+>", "", match.group(1))).replace("Error:", "").strip()
+
+
+# --- the Django admin ---------------------------------------------------------------------------
+
+MISSING_PK = 987_654
+
+
+def admin_url(model, view: str, *args) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+def outcome(response, pk) -> tuple:
+    """What the admin answered, with the primary key masked, to compare two answers."""
+    shown = [
+        (m.level, str(m).replace(f"“{pk}”", "“<pk>”")) for m in get_messages(response.wsgi_request)
+    ]
+    return response.status_code, response.get("Location"), shown
+
+
+# --- real Chromium ------------------------------------------------------------------------------
+
+SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 812}
+
+
+def serious_violations(page) -> list[tuple]:
+    violations = Axe().run(page).response["violations"]
+    return [
+        (v["id"], v["impact"], [node["target"] for node in v["nodes"]])
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def sign_in(page, live_server, username: str) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text("Signed in as")).to_be_visible()
+
+
+def screenshot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)

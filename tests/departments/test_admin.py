@@ -12,11 +12,10 @@ from django.urls import reverse
 from departments.models import Department, Membership, Municipality, User
 from p3hub.models import AuditEvent, OutboundEmail
 from tests.factories import UserFactory
+from tests.helpers import MISSING_PK, admin_url, outcome
 from vendors.models import Vendor, VendorUser
 
 pytestmark = pytest.mark.django_db
-
-MISSING_PK = 987_654
 
 
 @pytest.fixture
@@ -52,18 +51,6 @@ def lakeside_department() -> Department:
 
 def riverton_department(code: str = "TRN") -> Department:
     return Department.objects.get(municipality__slug="riverton", code=code)
-
-
-def admin_url(model, view: str, *args) -> str:
-    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
-
-
-def outcome(response, pk) -> tuple:
-    """What the admin answered, with the primary key masked, to compare two answers."""
-    shown = [
-        (m.level, str(m).replace(f"“{pk}”", "“<pk>”")) for m in get_messages(response.wsgi_request)
-    ]
-    return response.status_code, response.get("Location"), shown
 
 
 # --- what a tenant admin sees ------------------------------------------------------------

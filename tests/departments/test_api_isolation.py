@@ -7,38 +7,14 @@ this file (a detail URL needs a list URL of the same name to find a real primary
 """
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from rest_framework.test import APIClient
 
 from departments.models import Department, Membership
 from p3hub.models import AuditEvent
-from tests.conftest import DEMO_PASSWORD
+from tests.helpers import METHODS, client_with_token, tenant_url_patterns, token_for
 
 pytestmark = pytest.mark.django_db
-
-TENANT_PREFIX = "api/v1/<slug:municipality_slug>/"
-METHODS = ["get", "head", "options", "post", "put", "patch", "delete"]
-
-
-def _walk(patterns, prefix: str = "", namespace: str = ""):
-    for pattern in patterns:
-        route = prefix + str(pattern.pattern)
-        if isinstance(pattern, URLResolver):
-            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            yield from _walk(pattern.url_patterns, route, inner)
-        elif isinstance(pattern, URLPattern):
-            yield route, namespace, pattern
-
-
-def tenant_url_patterns() -> list[tuple[str, URLPattern]]:
-    """Every view registered under /api/v1/<municipality-slug>/, with its namespace prefix."""
-    found = [
-        (namespace, pattern)
-        for route, namespace, pattern in _walk(get_resolver().url_patterns)
-        if route.startswith(TENANT_PREFIX)
-    ]
-    assert found, "no tenant API patterns found: did the root URLconf change?"
-    return found
 
 
 def tenant_urls(slug: str, admin_client: APIClient) -> list[str]:
@@ -60,18 +36,6 @@ def tenant_urls(slug: str, admin_client: APIClient) -> list[str]:
             kwargs["pk"] = results[0]["id"]
         urls.append(reverse(namespace + pattern.name, kwargs=kwargs))
     return urls
-
-
-def token_for(username: str) -> str:
-    response = APIClient().post(
-        "/api/v1/auth/token/", {"username": username, "password": DEMO_PASSWORD}, format="json"
-    )
-    assert response.status_code == 200, response.content
-    return response.json()["token"]
-
-
-def client_with_token(token: str) -> APIClient:
-    return APIClient(HTTP_AUTHORIZATION=f"Token {token}")
 
 
 def test_the_introspection_finds_the_tenant_endpoints():

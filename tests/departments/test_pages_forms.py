@@ -8,6 +8,7 @@ import pytest
 
 from departments.models import Department, Membership, User
 from p3hub.models import AuditEvent, OutboundEmail
+from tests.helpers import database_state
 
 pytestmark = pytest.mark.django_db
 
@@ -20,16 +21,6 @@ def admin_client(client, personas):
 
 def riverton_department(code: str) -> Department:
     return Department.objects.get(municipality__slug="riverton", code=code)
-
-
-def state() -> dict:
-    """Everything these forms could change, to compare before and after a request."""
-    return {
-        "departments": list(Department.objects.order_by("pk").values()),
-        "memberships": list(Membership.objects.order_by("pk").values()),
-        "users": list(User.objects.order_by("pk").values_list("pk", "username", "email")),
-        "audit_events": AuditEvent.objects.count(),
-    }
 
 
 def field_error(response, field: str) -> str:
@@ -84,12 +75,12 @@ DEPARTMENT_BAD_INPUT = [
 
 @pytest.mark.parametrize(("data", "field", "message"), DEPARTMENT_BAD_INPUT)
 def test_bad_department_is_refused_beside_the_field(admin_client, data, field, message):
-    before = state()
+    before = database_state()
 
     response = admin_client.post("/riverton/departments/new/", data)
 
     assert_refused(response, data, field, message)
-    assert state() == before
+    assert database_state() == before
 
 
 DEPARTMENT_EDIT_BAD_INPUT = [
@@ -103,12 +94,12 @@ DEPARTMENT_EDIT_BAD_INPUT = [
 @pytest.mark.parametrize(("data", "field", "message"), DEPARTMENT_EDIT_BAD_INPUT)
 def test_bad_department_edit_is_refused_beside_the_field(admin_client, data, field, message):
     url = f"/riverton/departments/{riverton_department('TRN').pk}/edit/"
-    before = state()
+    before = database_state()
 
     response = admin_client.post(url, data)
 
     assert_refused(response, data, field, message)
-    assert state() == before
+    assert database_state() == before
 
 
 def person(**overrides) -> dict:
@@ -149,7 +140,7 @@ PERSON_BAD_INPUT = [
 def test_bad_person_is_refused_beside_the_field(admin_client, data, field, message):
     own_department = data["department"].startswith("riverton:")
     data = with_department_pk(data)
-    before = state()
+    before = database_state()
 
     response = admin_client.post("/riverton/people/new/", data)
 
@@ -161,7 +152,7 @@ def test_bad_person_is_refused_beside_the_field(admin_client, data, field, messa
         assert typed_value(response, "role") == data["role"]
     if own_department:
         assert typed_value(response, "department") == data["department"]
-    assert state() == before
+    assert database_state() == before
 
 
 @pytest.mark.parametrize(
@@ -173,18 +164,18 @@ def test_bad_person_is_refused_beside_the_field(admin_client, data, field, messa
 )
 def test_bad_grant_is_refused_beside_the_field(admin_client, personas, data, field, message):
     url = f"/riverton/people/{personas['officer'].pk}/"
-    before = state()
+    before = database_state()
 
     response = admin_client.post(url, data)
 
     assert_refused(response, data, field, message)
-    assert state() == before
+    assert database_state() == before
 
 
 def test_revoking_the_last_admin_is_refused_beside_that_role(admin_client, personas):
     admin = personas["admin"]
     role = Membership.objects.get(user=admin, municipality__slug="riverton", role="admin")
-    before = state()
+    before = database_state()
 
     response = admin_client.post(f"/riverton/people/{admin.pk}/memberships/{role.pk}/revoke/")
 
@@ -193,7 +184,7 @@ def test_revoking_the_last_admin_is_refused_beside_that_role(admin_client, perso
     error = re.search(rf'id="membership-{role.pk}-error">(.*?)</p>', html, re.S)
     assert error and "at least one tenant admin" in error.group(1)
     assert f'aria-describedby="membership-{role.pk}-error"' in html
-    assert state() == before
+    assert database_state() == before
 
 
 # --- good input -------------------------------------------------------------------------------

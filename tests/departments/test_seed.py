@@ -4,12 +4,12 @@ nothing."""
 import io
 
 import pytest
-from django.apps import apps
 from django.core.management import call_command
 
 from departments.models import Department, Membership, Municipality, User
 from p3hub.audit import audit_chain_keys, audit_chain_verify
 from p3hub.models import AuditEvent
+from tests.helpers import every_row_count
 from vendors.models import Vendor, VendorUser
 
 pytestmark = pytest.mark.django_db
@@ -28,10 +28,6 @@ DEMO_USERS = {
 
 def seed() -> None:
     call_command("seed_demo", verbosity=0, stdout=io.StringIO())
-
-
-def every_row_count() -> dict[str, int]:
-    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
 
 
 def roles(slug: str) -> set[tuple]:

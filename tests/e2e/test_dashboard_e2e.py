@@ -5,41 +5,13 @@ Screenshots of every page, desktop and phone, land in var/screenshots/ for a hum
 """
 
 import re
-from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings
 from playwright.sync_api import expect
 
+from tests.helpers import DESKTOP, PHONE, screenshot, serious_violations, sign_in
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "demo-pass-2026"
-SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 375, "height": 812}
-
-
-def serious_violations(page) -> list[tuple]:
-    violations = Axe().run(page).response["violations"]
-    return [
-        (v["id"], v["impact"], [node["target"] for node in v["nodes"]])
-        for v in violations
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
-def sign_in(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_text("Signed in as")).to_be_visible()
-
-
-def screenshot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
 
 
 def check_at_both_sizes(page, name: str) -> None:

@@ -13,7 +13,7 @@ import zoneinfo
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.test_dashboard_e2e import (
+from tests.helpers import (
     DESKTOP,
     PHONE,
     screenshot,

@@ -14,8 +14,8 @@ from rest_framework.test import APIClient
 
 from p3hub.api.errors import to_api_exception
 from p3hub.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
-from tests.conftest import DEMO_PASSWORD
 from tests.factories import UserFactory
+from tests.helpers import DEMO_PASSWORD
 
 TOKEN_URL = "/api/v1/auth/token/"
 

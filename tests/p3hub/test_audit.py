@@ -39,19 +39,10 @@ from p3hub.audit import (
     to_json_safe,
 )
 from p3hub.models import AuditChain, AuditEvent
+from tests.helpers import require_postgresql
 
 BASE_DIR = Path(settings.BASE_DIR)
-CI = os.environ.get("CI", "").lower() in {"1", "true"}
 RIVERTON_EVENTS = 11  # 8 from the seed, 3 department updates below
-
-
-def require_postgresql() -> None:
-    """Skip on the embedded SQLite database, but never in CI, which must run everything."""
-    if connection.vendor == "postgresql":
-        return
-    if CI:
-        pytest.fail("CI runs on PostgreSQL: this test must run, not skip")
-    pytest.skip("needs PostgreSQL (set DATABASE_URL)")
 
 
 def alter_audit_table(action: str) -> None:

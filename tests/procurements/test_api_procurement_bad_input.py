@@ -4,8 +4,8 @@ end throws malformed values at every write endpoint."""
 
 import pytest
 
-from tests.helpers import database_state
-from tests.procurements.conftest import line_item_split, url
+from tests.factories import line_item_split
+from tests.helpers import database_state, url
 
 pytestmark = pytest.mark.django_db
 

@@ -12,13 +12,13 @@ from django.urls import reverse
 
 from departments.tenancy import tenant_actor_for
 from procurements import services
-from tests.departments.test_api_isolation import (
+from tests.helpers import (
     METHODS,
     client_with_token,
+    database_state,
     tenant_url_patterns,
     token_for,
 )
-from tests.helpers import database_state
 
 pytestmark = pytest.mark.django_db
 

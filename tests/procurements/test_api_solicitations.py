@@ -6,7 +6,8 @@ import pytest
 
 from p3hub.models import AuditEvent
 from procurements.models import CostSplitVersion, LineItem, Solicitation
-from tests.procurements.conftest import future, line_item_split, url
+from tests.factories import future, line_item_split
+from tests.helpers import url
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ for the departments they head, and money never passes through a float."""
 
 import pytest
 
-from tests.helpers import database_state
-from tests.procurements.conftest import line_item_split, url
+from tests.factories import line_item_split
+from tests.helpers import database_state, url
 
 pytestmark = pytest.mark.django_db
 

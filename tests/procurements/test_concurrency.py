@@ -13,8 +13,8 @@ from p3hub.errors import ApplicationError, InvalidTransition
 from procurements import selectors, services
 from procurements.models import CostSplitVersion, Solicitation
 from procurements.services.splits import basis_of
-from tests.p3hub.test_audit import require_postgresql
-from tests.procurements.conftest import build_cameras, line_item_split
+from tests.factories import build_cameras, line_item_split
+from tests.helpers import require_postgresql
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -6,7 +6,7 @@ from html import unescape
 
 import pytest
 
-from tests.procurements.test_pages_solicitations import error_at, manage, state
+from tests.helpers import database_state, error_at, manage
 
 pytestmark = pytest.mark.django_db
 
@@ -37,12 +37,12 @@ def typed_value(response, element_id: str) -> str:
 
 def refused(client, url: str, data: dict, field_id: str, expected: str) -> str:
     """POST bad input; assert 400, the error beside `field_id` and nothing changed."""
-    before = state()
+    before = database_state()
     response = client.post(url, data)
     assert response.status_code == 400, response.content.decode()[:500]
     message = error_at(response, field_id)
     assert expected in message, message
-    assert state() == before
+    assert database_state() == before
     return response
 
 

@@ -11,8 +11,8 @@ from django.utils import timezone
 from departments.models import Municipality
 from procurements import services
 from procurements.models import CostSplitVersion, Participation, Solicitation
-from tests.procurements.conftest import line_item_split
-from tests.procurements.test_pages_solicitations import state
+from tests.factories import line_item_split
+from tests.helpers import database_state
 
 pytestmark = pytest.mark.django_db
 
@@ -114,8 +114,8 @@ def test_lists_cost_the_same_with_10_and_200_solicitations(
     with_10 = queries_for(client, url)
 
     top_up(200)
-    before = state()
+    before = database_state()
     with_200 = queries_for(client, url)
 
     assert with_10 == with_200 == expected
-    assert state() == before  # reading changes nothing
+    assert database_state() == before  # reading changes nothing

@@ -9,23 +9,16 @@ from html import unescape
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from p3hub.models import AuditEvent
 from procurements import services
 from procurements.models import (
-    CostSplitDecision,
     CostSplitVersion,
-    Criterion,
-    LineItem,
     Participation,
     Solicitation,
 )
-from tests.procurements.conftest import line_item_split
+from tests.factories import line_item_split
+from tests.helpers import database_state, error_at, manage
 
 pytestmark = pytest.mark.django_db
-
-
-def manage(solicitation, suffix: str = "") -> str:
-    return f"/riverton/manage/solicitations/{solicitation.reference}/{suffix}"
 
 
 def decide(solicitation, version, department, verb: str = "approve") -> str:
@@ -35,29 +28,8 @@ def decide(solicitation, version, department, verb: str = "approve") -> str:
     )
 
 
-def state() -> dict:
-    """Everything a solicitation page could change, to compare before and after a request."""
-    return {
-        "solicitations": list(Solicitation.objects.order_by("pk").values_list("pk", "status")),
-        "line_items": list(LineItem.objects.order_by("pk").values()),
-        "criteria": Criterion.objects.count(),
-        "participations": list(Participation.objects.order_by("pk").values_list("pk", "status")),
-        "versions": list(CostSplitVersion.objects.order_by("pk").values_list("pk", "status")),
-        "decisions": CostSplitDecision.objects.count(),
-        "audit_events": AuditEvent.objects.count(),
-    }
-
-
 def text(response) -> str:
     return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode())))
-
-
-def error_at(response, element_id: str) -> str:
-    """The error rendered beside an input (or a group of inputs) with this id."""
-    html = response.content.decode()
-    match = re.search(rf'id="{re.escape(element_id)}_error"[^>]*>(.*?)</p>', html, re.S)
-    assert match, f"no error shown beside {element_id}"
-    return unescape(re.sub(r"<[^>]+>", "", match.group(1))).replace("Error:", "").strip()
 
 
 @pytest.fixture
@@ -86,7 +58,7 @@ def test_publishing_before_every_head_approved_is_refused(
 ):
     # Given TRN approved and PSD has not
     approve_as(client, personas, "head.trn", cameras, proposed, departments["TRN"])
-    before = state()
+    before = database_state()
 
     # when the officer presses Publish anyway (a crafted POST: the button is disabled)
     client.force_login(personas["officer"])
@@ -95,7 +67,7 @@ def test_publishing_before_every_head_approved_is_refused(
     # then nothing changes and the page says why
     assert response.status_code == 409
     assert "Only an approved solicitation can be published." in text(response)
-    assert state() == before
+    assert database_state() == before
 
 
 def test_approvals_of_the_version_before_a_line_item_edit_do_not_publish(
@@ -128,10 +100,10 @@ def test_approvals_of_the_version_before_a_line_item_edit_do_not_publish(
     assert cameras.status == Solicitation.Status.IN_APPROVAL
     proposed.refresh_from_db()
     assert proposed.status == CostSplitVersion.Status.SUPERSEDED
-    before = state()
+    before = database_state()
     response = client.post(manage(cameras, "publish/"))
     assert response.status_code == 409
-    assert state() == before
+    assert database_state() == before
     inbox = client.get("/riverton/approvals/")
     assert inbox.status_code == 200
 
@@ -149,13 +121,13 @@ def test_shares_off_by_a_cent_or_a_ten_thousandth_percent_are_refused_at_propose
 ):
     client.force_login(personas["officer"])
     method = "fixed" if group == "amounts" else "percentage"
-    before = state()
+    before = database_state()
 
     response = client.post(manage(cameras, "split/propose/"), {"method": method, **inputs})
 
     assert response.status_code == 400
     assert message in error_at(response, f"id_split-{group}")
-    assert state() == before
+    assert database_state() == before
 
 
 def test_exact_shares_propose_a_version_and_a_complete_approval_publishes(
@@ -180,7 +152,7 @@ def test_exact_shares_propose_a_version_and_a_complete_approval_publishes(
 
 def test_preview_shows_the_table_and_saves_nothing(client, personas, cameras):
     client.force_login(personas["officer"])
-    before = state()
+    before = database_state()
     data = {"method": "line_item"} | {
         f"lines.{line}.{code}": share
         for line, shares in line_item_split(cameras)["lines"].items()
@@ -194,7 +166,7 @@ def test_preview_shows_the_table_and_saves_nothing(client, personas, cameras):
     assert "USD 7,400.00" in text(plain) and "USD 5,000.00" in text(plain)
     assert "<html" in plain.content.decode() and "<html" not in partial.content.decode()
     assert "Preview — not saved" in text(partial)
-    assert state() == before
+    assert database_state() == before
 
 
 # --- invariant 5: who decides ---------------------------------------------------------------------
@@ -205,7 +177,7 @@ def test_nobody_but_the_head_of_trn_approves_or_rejects_for_trn(
     client, personas, departments, cameras, proposed, username
 ):
     client.force_login(personas[username])
-    before = state()
+    before = database_state()
 
     approve = client.post(decide(cameras, proposed, departments["TRN"]))
     reject = client.post(
@@ -214,7 +186,7 @@ def test_nobody_but_the_head_of_trn_approves_or_rejects_for_trn(
     )
 
     assert approve.status_code == reject.status_code == 403
-    assert state() == before
+    assert database_state() == before
 
 
 def test_a_rejection_needs_a_reason_shown_beside_the_field(
@@ -222,7 +194,7 @@ def test_a_rejection_needs_a_reason_shown_beside_the_field(
 ):
     client.force_login(personas["head.psd"])
     prefix = f"reject-{proposed.pk}-{departments['PSD'].pk}"
-    before = state()
+    before = database_state()
 
     response = client.post(
         decide(cameras, proposed, departments["PSD"], "reject"), {f"{prefix}-reason": " "}
@@ -230,7 +202,7 @@ def test_a_rejection_needs_a_reason_shown_beside_the_field(
 
     assert response.status_code == 400
     assert error_at(response, f"id_reason-{prefix}-reason") == "This field is required."
-    assert state() == before
+    assert database_state() == before
 
     response = client.post(
         decide(cameras, proposed, departments["PSD"], "reject"), {f"{prefix}-reason": "Too much."}
@@ -323,13 +295,13 @@ def test_the_other_citys_officer_gets_404_on_every_riverton_page(
     client, personas, departments, cameras, proposed
 ):
     client.force_login(personas["officer.lakeside"])
-    before = state()
+    before = database_state()
 
     for method, url in riverton_urls(cameras, proposed, departments):
         response = getattr(client, method)(url, {"reason": "x", "title": "x"})
         assert response.status_code == 404, (method, url)
 
-    assert state() == before
+    assert database_state() == before
 
 
 def test_drafts_are_not_public_not_even_to_the_other_citys_officer(client, personas, cameras):

@@ -4,7 +4,6 @@ one awaiting approval, made through the services, and a second seed changes noth
 import io
 
 import pytest
-from django.apps import apps
 from django.core.management import call_command
 
 from departments.tenancy import tenant_actor_for
@@ -13,16 +12,13 @@ from p3hub.models import AuditEvent
 from procurements import selectors
 from procurements.demo import CAMERAS, STUDY
 from procurements.models import Solicitation
+from tests.helpers import every_row_count
 
 pytestmark = pytest.mark.django_db
 
 
 def seed() -> None:
     call_command("seed_demo", verbosity=0, stdout=io.StringIO())
-
-
-def every_row_count() -> dict[str, int]:
-    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
 
 
 def test_the_cameras_are_published_with_both_approvals():

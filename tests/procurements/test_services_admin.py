@@ -18,9 +18,8 @@ from procurements.models import (
     Participation,
     Solicitation,
 )
-from tests.departments.test_admin import MISSING_PK, admin_url, outcome
-from tests.factories import MembershipFactory, UserFactory
-from tests.procurements.conftest import future, line_item_split
+from tests.factories import MembershipFactory, UserFactory, future, line_item_split
+from tests.helpers import MISSING_PK, admin_url, outcome
 
 pytestmark = pytest.mark.django_db
 

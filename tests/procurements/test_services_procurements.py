@@ -14,48 +14,18 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from departments.models import Department, Membership
 from departments.tenancy import tenant_actor_for
 from p3hub.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
-from p3hub.models import AuditEvent, OutboundEmail
+from p3hub.models import AuditEvent
 from procurements import selectors, services
 from procurements.models import (
-    CostSplitDecision,
     CostSplitVersion,
-    Criterion,
-    Document,
-    LineItem,
-    Participation,
-    ReferenceCounter,
     Solicitation,
 )
-from tests.factories import DepartmentFactory, MembershipFactory
-from tests.procurements.conftest import future, line_item_split
+from tests.factories import DepartmentFactory, MembershipFactory, future, line_item_split
+from tests.helpers import database_state
 
 pytestmark = pytest.mark.django_db
 
 Status = Solicitation.Status
-TABLES = [
-    Solicitation,
-    LineItem,
-    Criterion,
-    Participation,
-    CostSplitVersion,
-    CostSplitDecision,
-    Document,
-    ReferenceCounter,
-    AuditEvent,
-    OutboundEmail,
-]
-
-
-def state() -> dict:
-    """Everything a refused call must leave alone: row counts, and the rows that matter."""
-    return {
-        "counts": {model.__name__: model.objects.count() for model in TABLES},
-        "solicitations": list(Solicitation.objects.order_by("pk").values()),
-        "lines": list(LineItem.objects.order_by("pk").values()),
-        "versions": list(CostSplitVersion.objects.order_by("pk").values("pk", "status")),
-        "participations": list(Participation.objects.order_by("pk").values("pk", "status")),
-        "criteria": list(Criterion.objects.order_by("pk").values()),
-    }
 
 
 def propose(actor, solicitation, inputs=None, method="line_item", **extra) -> CostSplitVersion:
@@ -106,10 +76,10 @@ def test_publish_before_every_department_approved_is_refused(actor, departments,
     with pytest.raises(InvalidTransition):
         services.solicitation_publish(actor=officer, solicitation=cameras)
     approve(actor, departments, version, "TRN")
-    before = state()
+    before = database_state()
     with pytest.raises(InvalidTransition):
         services.solicitation_publish(actor=officer, solicitation=cameras)
-    assert state() == before
+    assert database_state() == before
     assert status_of(cameras) == Status.IN_APPROVAL
 
 
@@ -205,7 +175,7 @@ def test_a_department_joining_after_approval_supersedes_the_split(actor, departm
 
 
 def test_shares_off_by_one_cent_or_a_ten_thousandth_percent_are_refused(actor, cameras):
-    before = state()
+    before = database_state()
     for method, inputs, field in [
         ("fixed", {"amounts": {"TRN": 740_000, "PSD": 499_999}}, "amounts"),
         ("fixed", {"amounts": {"TRN": 740_001, "PSD": 500_000}}, "amounts"),
@@ -215,7 +185,7 @@ def test_shares_off_by_one_cent_or_a_ten_thousandth_percent_are_refused(actor, c
         with pytest.raises(ValidationFailed) as refused:
             propose(actor, cameras, inputs, method=method)
         assert refused.value.field == field
-    assert state() == before
+    assert database_state() == before
     exact = propose(actor, cameras, {"amounts": {"TRN": 740_000, "PSD": 500_000}}, "fixed")
     assert exact.result["departments"] == {"PSD": 500_000, "TRN": 740_000}
 
@@ -244,7 +214,7 @@ def test_a_fixed_total_that_misses_says_so_in_money(actor, cameras):
 )
 def test_nobody_but_the_head_decides_for_a_department(actor, departments, cameras, username, code):
     version = propose(actor, cameras)
-    before = state()
+    before = database_state()
     with pytest.raises(PermissionDenied):
         services.cost_split_approve(
             actor=actor(username), version=version, department=departments[code]
@@ -253,13 +223,13 @@ def test_nobody_but_the_head_decides_for_a_department(actor, departments, camera
         services.cost_split_reject(
             actor=actor(username), version=version, department=departments[code], reason="No."
         )
-    assert state() == before
+    assert database_state() == before
 
 
 def test_deciding_twice_is_refused(actor, departments, cameras):
     version = propose(actor, cameras)
     approve(actor, departments, version, "TRN")
-    before = state()
+    before = database_state()
     with pytest.raises(ValidationFailed) as refused:
         approve(actor, departments, version, "TRN")
     assert refused.value.code == "already_decided"
@@ -267,7 +237,7 @@ def test_deciding_twice_is_refused(actor, departments, cameras):
         services.cost_split_reject(
             actor=actor("head.trn"), version=version, department=departments["TRN"], reason="x"
         )
-    assert state() == before
+    assert database_state() == before
 
 
 def test_a_superseded_or_rejected_version_cannot_be_decided(actor, departments, cameras):
@@ -284,12 +254,12 @@ def test_a_superseded_or_rejected_version_cannot_be_decided(actor, departments, 
     second.refresh_from_db()
     assert second.status == CostSplitVersion.Status.REJECTED
     assert status_of(cameras) == Status.IN_APPROVAL
-    before = state()
+    before = database_state()
     with pytest.raises(InvalidTransition):
         approve(actor, departments, second, "TRN")
     with pytest.raises(InvalidTransition):
         services.solicitation_publish(actor=actor("officer"), solicitation=cameras)
-    assert state() == before
+    assert database_state() == before
     # The officer proposes again; version 3 starts fresh.
     third = propose(actor, cameras)
     assert third.number == 3 and not third.decisions.exists()
@@ -298,13 +268,13 @@ def test_a_superseded_or_rejected_version_cannot_be_decided(actor, departments, 
 @pytest.mark.parametrize("reason", ["", "   ", None, "x" * 2001])
 def test_rejection_needs_a_reason(actor, departments, cameras, reason):
     version = propose(actor, cameras)
-    before = state()
+    before = database_state()
     with pytest.raises(ValidationFailed) as refused:
         services.cost_split_reject(
             actor=actor("head.trn"), version=version, department=departments["TRN"], reason=reason
         )
     assert refused.value.field == "reason"
-    assert state() == before
+    assert database_state() == before
 
 
 def test_cancelling_before_award_needs_a_reason_and_empties_the_inbox(actor, cameras):
@@ -337,7 +307,7 @@ def test_an_awarded_solicitation_cannot_be_cancelled(actor, cameras):
 
 @pytest.mark.parametrize("username", ["head.trn", "evaluator", "admin"])
 def test_only_officers_write_solicitations(actor, departments, cameras, username):
-    before = state()
+    before = database_state()
     with pytest.raises(PermissionDenied):
         services.solicitation_create(
             actor=actor(username), kind="RFP", title="x", lead_department=departments["TRN"]
@@ -346,7 +316,7 @@ def test_only_officers_write_solicitations(actor, departments, cameras, username
         propose(lambda _: actor(username), cameras)
     with pytest.raises(PermissionDenied):
         services.solicitation_cancel(actor=actor(username), solicitation=cameras, reason="x")
-    assert state() == before
+    assert database_state() == before
 
 
 # --- the other city's officer: everything is NotFound -----------------------------------------
@@ -407,12 +377,12 @@ def lakeside_attempts(cameras, departments, version):
 def test_the_other_citys_officer_finds_nothing(actor, departments, cameras):
     version = propose(actor, cameras)
     outsider = actor("officer.lakeside", "lakeside")
-    before = state()
+    before = database_state()
     for name, attempt in lakeside_attempts(cameras, departments, version).items():
         with pytest.raises(NotFound):
             attempt(outsider)
             pytest.fail(f"{name} went through")
-    assert state() == before
+    assert database_state() == before
     assert not selectors.solicitations_for(outsider).exists()
     assert not selectors.approvals_pending_for(outsider).exists()
     # Riverton's department is not a choice in lakeside either: bad input, named.
@@ -421,7 +391,7 @@ def test_the_other_citys_officer_finds_nothing(actor, departments, cameras):
             actor=outsider, kind="RFP", title="x", lead_department=departments["TRN"]
         )
     assert refused.value.field == "lead_department"
-    assert state() == before
+    assert database_state() == before
 
 
 # --- audit: every service records its event in the solicitation's history ------------------
@@ -785,19 +755,19 @@ def test_bad_input_is_refused_naming_the_field_and_changes_nothing(
 ):
     attempt, field = BAD_INPUT[case]
     field = field.format(sensor=cameras.sensor.pk)
-    before = state()
+    before = database_state()
     with pytest.raises(ValidationFailed) as refused:
         attempt(actor, with_inactive, cameras)
     assert refused.value.field == field, refused.value.message
-    assert state() == before
+    assert database_state() == before
 
 
 def test_bad_input_in_approval_changes_nothing_either(actor, departments, approved):
     """A refused line-item edit of an approved solicitation keeps version 1 and its approvals."""
-    before = state()
+    before = database_state()
     with pytest.raises(ValidationFailed):
         services.line_item_update(actor=actor("officer"), item=approved.camera, quantity=-4)
-    assert state() == before
+    assert database_state() == before
     assert status_of(approved) == Status.APPROVED
 
 

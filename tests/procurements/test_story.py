@@ -5,7 +5,7 @@ import pytest
 from p3hub.errors import InvalidTransition
 from procurements import services
 from procurements.models import CostSplitVersion, Solicitation
-from tests.procurements.conftest import line_item_split
+from tests.factories import line_item_split
 
 pytestmark = pytest.mark.django_db
 
