@@ -254,54 +254,7 @@ def test_the_invited_departments_head_joins_from_the_workspace(
 
 
 # --- invariant 1: the other city and the public ---------------------------------------------------
-
-
-def riverton_urls(solicitation, version, departments) -> list[tuple[str, str]]:
-    line = solicitation.camera.pk
-    participation = solicitation.participations.get(department=departments["PSD"]).pk
-    return [
-        ("get", "/riverton/"),
-        ("get", "/riverton/manage/solicitations/"),
-        ("get", "/riverton/manage/solicitations/new/"),
-        ("post", "/riverton/manage/solicitations/new/"),
-        ("get", manage(solicitation)),
-        ("get", manage(solicitation, f"line-items/{line}/edit/")),
-        ("get", "/riverton/approvals/"),
-        *(
-            ("post", manage(solicitation, suffix))
-            for suffix in (
-                "edit/",
-                "line-items/new/",
-                f"line-items/{line}/edit/",
-                f"line-items/{line}/remove/",
-                "criteria/",
-                "participations/new/",
-                f"participations/{participation}/join/",
-                f"participations/{participation}/decline/",
-                f"participations/{participation}/remove/",
-                "split/preview/",
-                "split/propose/",
-                "documents/new/",
-                "publish/",
-                "cancel/",
-            )
-        ),
-        ("post", decide(solicitation, version, departments["TRN"])),
-        ("post", decide(solicitation, version, departments["TRN"], "reject")),
-    ]
-
-
-def test_the_other_citys_officer_gets_404_on_every_riverton_page(
-    client, personas, departments, cameras, proposed
-):
-    client.force_login(personas["officer.lakeside"])
-    before = database_state()
-
-    for method, url in riverton_urls(cameras, proposed, departments):
-        response = getattr(client, method)(url, {"reason": "x", "title": "x"})
-        assert response.status_code == 404, (method, url)
-
-    assert database_state() == before
+# (Every page against outsiders and anonymous visitors: tests/test_page_isolation.py.)
 
 
 def test_drafts_are_not_public_not_even_to_the_other_citys_officer(client, personas, cameras):

@@ -1,0 +1,228 @@
+"""Tenant isolation of the HTML pages (DESIGN.md 5.1): every page under /<municipality-slug>/
+answers 404 to other cities' staff and to vendors, for GET and POST alike, exactly as for a
+page that does not exist, and changes nothing; anonymous visitors are sent to sign in. Public
+pages (no login: the published solicitations and their documents) are open to all, and never
+show a draft.
+
+The routes come from the URL resolver (as the API's do in tests/departments/test_api_isolation.py),
+filled with the ids of riverton's real rows around a proposed joint solicitation, so a page
+added later is covered without editing this file.
+"""
+
+import re
+
+import pytest
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, resolve, reverse
+
+from departments.models import Membership
+from procurements import services
+from tests.helpers import DEMO_PASSWORD, database_state, walk_url_patterns
+
+pytestmark = pytest.mark.django_db
+
+TENANT_PAGE_PREFIX = "<slug:municipality_slug>/"
+OUTSIDERS = ["officer.lakeside", "vendor.acme", "vendor.beacon"]
+METHODS = ["get", "post"]
+# What the forms would accept from someone allowed to post them, so a refusal is never just a
+# 400 for a missing field.
+PAYLOAD = {
+    "code": "PRK",
+    "name": "Parks",
+    "fund_codes": "400-PRK",
+    "username": "newbie",
+    "email": "newbie@riverton.example",
+    "role": "admin",
+    "department": "",
+    "kind": "RFP",
+    "title": "Evil",
+    "reason": "x",
+    "description": "Evil",
+    "quantity": "1",
+    "unit": "each",
+    "estimated_unit_price": "1.00",
+    "method": "percentage",
+    "percentages.TRN": "100",
+}
+KWARG = re.compile(r"<(?:\w+:)?(\w+)>")
+
+
+def tenant_page_patterns() -> list[tuple[str, URLPattern]]:
+    """(route, pattern) of every page under /<municipality-slug>/ that the resolver can reach
+    (a route shadowed by an earlier one with the same path is not), the API and the Django
+    admin aside (they live under api/ and admin/)."""
+    found, seen = [], set()
+    for route, namespace, pattern in walk_url_patterns():
+        if route.startswith(TENANT_PAGE_PREFIX) and route not in seen:
+            seen.add(route)
+            assert pattern.name, f"unnamed tenant page {route}"
+            found.append((route, namespace + pattern.name, pattern))
+    assert found, "no tenant pages found: did the root URLconf change?"
+    return found
+
+
+def is_public(pattern: URLPattern) -> bool:
+    """A page anyone may open: its view does not require a signed-in user."""
+    return not issubclass(pattern.callback.view_class, LoginRequiredMixin)
+
+
+def kwarg_keys(route: str) -> list[tuple[str, str]]:
+    """(kwarg, key) for each URL kwarg of a route; the key names the kwarg by the path segment
+    before it, since `pk` is a line item's after line-items/ and a person's after people/."""
+    keys, segments = [], route.split("/")
+    for i, segment in enumerate(segments):
+        for name in KWARG.findall(segment):
+            keys.append((name, f"{segments[i - 1]}/{name}" if i else name))
+    return keys
+
+
+@pytest.fixture
+def riverton(personas, actor, departments, proposed, settings, tmp_path):
+    """A value of every URL kwarg of a tenant page, from riverton's real rows: the proposed
+    (unpublished) cameras solicitation, its line item, PSD's participation, version 1, TRN,
+    the officer and their role, a document."""
+    settings.MEDIA_ROOT = tmp_path
+    document = services.document_add(
+        actor=actor("officer"),
+        solicitation=proposed,
+        title="Specification",
+        file=SimpleUploadedFile("spec.txt", b"Four cameras, two sensors."),
+    )
+    officer = personas["officer"]
+    participation = proposed.participations.get(department=departments["PSD"])
+    values = {
+        "municipality_slug": "riverton",
+        "solicitations/reference": proposed.reference,
+        "approvals/reference": proposed.reference,
+        "versions/number": 1,
+        "departments/department_pk": departments["TRN"].pk,
+        "departments/pk": departments["TRN"].pk,
+        "line-items/pk": proposed.camera.pk,
+        "participations/pk": participation.pk,
+        "documents/pk": document.pk,
+        "people/pk": officer.pk,
+        "memberships/membership_pk": Membership.objects.get(
+            user=officer, municipality__slug="riverton"
+        ).pk,
+    }
+    return proposed, values
+
+
+def tenant_pages(values: dict) -> list[tuple[str, str, bool]]:
+    """(route name, concrete URL, public?) for every tenant page, filled with `values`."""
+    pages = []
+    for route, name, pattern in tenant_page_patterns():
+        keys = kwarg_keys(route)
+        unknown = {key for _, key in keys if key not in values}
+        assert not unknown, f"teach this test the URL kwargs {unknown} of {name} ({route})"
+        url = reverse(name, kwargs={kwarg: values[key] for kwarg, key in keys})
+        assert resolve(url).func == pattern.callback, f"{url} does not reach {name}"
+        pages.append((name, url, is_public(pattern)))
+    return pages
+
+
+def signed_in(username: str) -> Client:
+    client = Client()
+    assert client.login(username=username, password=DEMO_PASSWORD), username
+    return client
+
+
+def request(client: Client, method: str, url: str):
+    return getattr(client, method)(url, PAYLOAD if method == "post" else None)
+
+
+def assert_no_draft_shown(response, solicitation, where) -> None:
+    """A public page either does not exist for the draft (404), refuses the method (405), or
+    shows a page without it."""
+    assert response.status_code in (200, 404, 405), where
+    if response.status_code == 200:
+        assert solicitation.reference not in response.content.decode(), where
+
+
+def test_the_walker_finds_the_tenant_pages():
+    routes = tenant_page_patterns()
+    names = {name for _, name, _ in routes}
+    public = {name for _, name, pattern in routes if is_public(pattern)}
+
+    assert {
+        "dashboard",
+        "department-update",
+        "person-detail",
+        "membership-revoke",
+        "audit-trail",
+        "solicitation-manage",
+        "line-item-edit",
+        "participation-join",
+        "document-add",
+        "approval-inbox",
+        "split-approve",
+        "split-reject",
+    } <= names
+    assert public == {"solicitation-public-list", "solicitation-public", "solicitation-document"}
+    assert not any(route.startswith(("api/", "admin/")) for route, _, _ in routes)
+
+
+def test_the_walker_fills_every_page_with_a_real_riverton_row(riverton):
+    _, values = riverton
+    officer, admin = signed_in("officer"), signed_in("admin")
+
+    for name, url, public in tenant_pages(values):
+        if not public:
+            # Riverton's own staff reach every page (a 403 or 405 at worst, never a 404), so
+            # the 404s below are the outsiders', not a wrong id's.
+            assert officer.get(url).status_code != 404, name
+            assert admin.get(url).status_code != 404, name
+
+
+@pytest.mark.parametrize("username", OUTSIDERS)
+def test_outsiders_and_vendors_get_404_on_every_riverton_page_and_nothing_changes(
+    riverton, username
+):
+    solicitation, values = riverton
+    client = signed_in(username)
+    before = database_state()
+
+    for name, url, public in tenant_pages(values):
+        for method in METHODS:
+            response = request(client, method, url)
+            if public:
+                assert_no_draft_shown(response, solicitation, (method, name, url))
+            else:
+                assert response.status_code == 404, (method, name, url)
+                assert "Page not found" in response.content.decode(), (method, name, url)
+            assert database_state() == before, (method, name, url)
+
+
+def test_anonymous_visitors_are_sent_to_sign_in_from_every_staff_page(riverton):
+    solicitation, values = riverton
+    client = Client()
+    before = database_state()
+
+    for name, url, public in tenant_pages(values):
+        for method in METHODS:
+            response = request(client, method, url)
+            if public:
+                assert_no_draft_shown(response, solicitation, (method, name, url))
+            else:
+                assert response.status_code == 302, (method, name, url)
+                assert response["Location"] == f"/accounts/login/?next={url}", (method, name)
+            assert database_state() == before, (method, name, url)
+
+
+@pytest.mark.parametrize("username", [None, *OUTSIDERS])
+def test_the_public_pages_of_a_draft_are_404(riverton, username):
+    solicitation, values = riverton
+    client = signed_in(username) if username else Client()
+    detail = reverse("solicitation-public", args=["riverton", solicitation.reference])
+    document = reverse(
+        "solicitation-document",
+        args=["riverton", solicitation.reference, values["documents/pk"]],
+    )
+
+    assert client.get(detail).status_code == 404
+    assert client.get(document).status_code == 404
+    listed = client.get(reverse("solicitation-public-list", args=["riverton"]))
+    assert listed.status_code == 200
+    assert solicitation.reference not in listed.content.decode()
