@@ -41,9 +41,9 @@ from rest_framework.test import APIClient
 
 from departments import demo as departments_demo
 from departments.models import Department, Municipality, User
+from procurements import panels
 from procurements.models import Participation, Solicitation
 from procurements.views import base as views_base
-from procurements.views import public as views_public
 
 SMALL, LARGE = 10, 10_000
 CYCLES = 3  # small, large, small, large, ...
@@ -212,7 +212,7 @@ def _measure(clients: dict, rows: int | None, runs: dict, shapes: dict) -> None:
     request to `shapes[label]`. The lists take turns in each round."""
     with contextlib.ExitStack() as stack:
         if rows:
-            for module in (views_base, views_public):
+            for module in (views_base, panels):
                 stack.enter_context(mock.patch.object(module, "PAGE_SIZE", rows))
         for label, persona, url in LISTS:
             for _ in range(WARM_UP):

@@ -11,8 +11,8 @@ import time
 from decimal import Decimal
 from statistics import median
 
-from procurements import splits
-from procurements.splits import BasisLine, compute_split
+from procurements import allocation
+from procurements.allocation import BasisLine, compute_split
 
 DEPARTMENTS = [f"D{index:03d}" for index in range(100)]
 SIZES = (1_000, 10_000)
@@ -34,15 +34,15 @@ def _lines(count: int) -> list[BasisLine]:
 
 def _inputs(method: str, lines: list[BasisLine]) -> dict:
     """Valid inputs of `method`: every department a share of everything (the worst case)."""
-    if method == splits.PERCENTAGE:
+    if method == allocation.PERCENTAGE:
         return {"percentages": dict.fromkeys(DEPARTMENTS, "1")}
-    if method == splits.FIXED:
+    if method == allocation.FIXED:
         total = sum(line.amount_minor for line in lines)
         share, rest = divmod(total, len(DEPARTMENTS))
         amounts = dict.fromkeys(DEPARTMENTS, share)
         amounts[DEPARTMENTS[0]] += rest
         return {"amounts": amounts}
-    if method == splits.LINE_ITEM:
+    if method == allocation.LINE_ITEM:
         # Each line to four departments, 25% each; the other 96 take nothing of it.
         return {
             "lines": {
@@ -61,14 +61,14 @@ def _time(method: str, count: int) -> float:
         started = time.perf_counter()
         result = compute_split(method=method, lines=lines, departments=DEPARTMENTS, inputs=inputs)
         runs.append(time.perf_counter() - started)
-    if not splits.result_adds_up(result.as_json()):
+    if not allocation.result_adds_up(result.as_json()):
         raise AssertionError(f"{method}: the benchmark's split does not add up")
     return median(runs)
 
 
 def run() -> str:
     rows, ones, tens = [], 0.0, 0.0
-    for method in splits.METHODS:
+    for method in allocation.METHODS:
         one, ten = (_time(method, count) for count in SIZES)
         ones, tens = ones + one, tens + ten
         rows.append(f"  {method}: {ten / one:.1f} (1x={one:.2f}s, 10x={ten:.2f}s)")

@@ -1,6 +1,8 @@
-"""Django admin of municipalities, departments, memberships and people.
+"""Django admin of municipalities, departments, memberships and people, and of the platform's
+audit log and outbound e-mail (p3hub's rows, scoped by tenant here, where tenancy lives).
 
-Tenant admins see and manage their own municipalities only (p3hub.admin.TenantScopedAdmin).
+Tenant admins see and manage their own municipalities only
+(departments.admin_scope.TenantScopedAdmin).
 Writes go through the same services as the UI and the API, so they are permission-checked and
 audited like any other; a refusal comes back as an error message instead of a 500.
 """
@@ -11,28 +13,20 @@ from django.contrib.auth import admin as auth_admin
 from django.http import HttpResponseRedirect
 
 from departments import services
+from departments.admin_scope import ReadOnlyAdmin, TenantScopedAdmin, administered_municipality_ids
 from departments.models import Department, Membership, Municipality, User
 from departments.tenancy import TenantActor
-from p3hub.admin import TenantScopedAdmin, administered_municipality_ids
 from p3hub.errors import ApplicationError
+from p3hub.models import AuditEvent, OutboundEmail
 
 Role = Membership.Role
 
 
 def admin_actor(request, municipality: Municipality) -> TenantActor:
-    """The admin user as a TenantActor of `municipality`, for the services.
-
-    The platform operator (a superuser) acts with a tenant admin's powers in any municipality;
-    the audit event records them by name.
-    """
-    memberships = tuple(
-        Membership.objects.filter(user=request.user, municipality=municipality).select_related(
-            "department"
-        )
-    )
-    if request.user.is_superuser and not any(m.role == Role.ADMIN for m in memberships):
-        memberships += (Membership(user=request.user, municipality=municipality, role=Role.ADMIN),)
-    return TenantActor(user=request.user, municipality=municipality, memberships=memberships)
+    """The admin user as a TenantActor of `municipality`, for the services. The platform
+    operator (a superuser) acts with a tenant admin's powers in any municipality; the audit
+    event records them by name."""
+    return TenantActor.of(request.user, municipality, operator=True)
 
 
 class ServiceBackedAdmin(TenantScopedAdmin):
@@ -204,3 +198,29 @@ class UserAdmin(TenantScopedAdmin, auth_admin.UserAdmin):
             municipality_id__in=administered_municipality_ids(request)
         ).values("user_id")
         return queryset.filter(pk__in=people)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    """The audit log is append-only (DESIGN.md 5.8): it can be read here, never changed."""
+
+    list_display = ["chain", "seq", "created_at", "actor_label", "verb", "object_repr"]
+    list_filter = [("municipality", admin.RelatedOnlyFieldListFilter), "verb"]
+    search_fields = ["verb", "actor_label", "object_repr", "object_id"]
+    list_select_related = ["municipality"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(ReadOnlyAdmin):
+    list_display = ["subject", "status", "attempts", "created_at", "sent_at"]
+    list_filter = ["status", ("municipality", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["subject"]
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if request.user.is_superuser:
+            return fields
+        # A body may carry a one-time link (a password reset); the platform operator alone
+        # reads it, so a tenant admin cannot take over an account through the outbox.
+        return [name for name in fields if name != "body"]

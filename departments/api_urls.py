@@ -4,7 +4,8 @@ Namespaced: the tenant's HTML pages use the same short names (`department-list`)
 
 from rest_framework.routers import SimpleRouter
 
-from departments.api import DepartmentViewSet, MembershipViewSet
+from departments.api.departments import DepartmentViewSet
+from departments.api.memberships import MembershipViewSet
 
 app_name = "tenant_api"
 

@@ -104,5 +104,4 @@ def _role(user, slug, role, department_code) -> None:
 
 
 def _actor(user, municipality) -> TenantActor:
-    memberships = tuple(Membership.objects.filter(user=user, municipality=municipality))
-    return TenantActor(user=user, municipality=municipality, memberships=memberships)
+    return TenantActor.of(user, municipality)

@@ -10,6 +10,7 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.template import loader
 
 from departments.models import Membership, User
+from p3hub.forms import OpenChoiceField, ServiceForm
 from p3hub.mail import email_queue
 
 
@@ -57,7 +58,7 @@ def _code_input():
     )
 
 
-class DepartmentForm(forms.Form):
+class DepartmentForm(ServiceForm):
     code = forms.CharField(
         label="Code",
         help_text="2 to 10 capital letters or digits, starting with a letter, such as TRN.",
@@ -79,25 +80,27 @@ class DepartmentEditForm(DepartmentForm):
     )
 
 
-class RoleFields(forms.Form):
-    """A role in the municipality, and for department roles the department."""
+def department_choices(departments) -> list[tuple[str, str]]:
+    return [(d.code, f"{d.name} ({d.code})") for d in departments]
+
+
+class RoleFields(ServiceForm):
+    """A role in the municipality, and for department roles the department (by code)."""
 
     # No role is preselected: granting the first one (tenant admin) by accident is too easy.
-    role = forms.ChoiceField(
-        label="Role", choices=[("", "Choose a role"), *Membership.Role.choices]
-    )
-    department = forms.ModelChoiceField(
+    role = OpenChoiceField(label="Role", choices=[("", "Choose a role"), *Membership.Role.choices])
+    department = OpenChoiceField(
         label="Department",
-        queryset=None,
         required=False,
-        empty_label="None (whole municipality)",
         help_text="Department heads and members need one; admins and officers do not.",
     )
 
     def __init__(self, *args, departments, **kwargs):
         super().__init__(*args, **kwargs)
-        # Only the actor's own departments are choices: another city's pk is "not a choice".
-        self.fields["department"].queryset = departments
+        self.fields["department"].choices = [
+            ("", "None (whole municipality)"),
+            *department_choices(departments),
+        ]
 
 
 class PersonForm(RoleFields):
@@ -118,10 +121,6 @@ class PersonForm(RoleFields):
 
 class MembershipGrantForm(RoleFields):
     pass
-
-
-class MembershipRevokeForm(forms.Form):
-    """No input: carries the service's refusal back to the page."""
 
 
 class AuditFilterForm(forms.Form):

@@ -8,13 +8,18 @@ from django.db.models import Prefetch, QuerySet
 from departments.models import Department, Membership, Municipality, User
 from departments.tenancy import TenantActor
 from p3hub.audit import ChainReport, audit_chain_check, chain_key_for
-from p3hub.errors import NotFound, PermissionDenied
+from p3hub.errors import NotFound, PermissionDenied, ValidationFailed, get_or_not_found
 from p3hub.models import AuditEvent
 
 
 def municipalities_public() -> QuerySet[Municipality]:
     """Every municipality, for the public home page: names and slugs are public."""
     return Municipality.objects.order_by("name")
+
+
+def municipality_public_get(slug) -> Municipality:
+    """One municipality by its slug, for public pages and the public API alike."""
+    return get_or_not_found(municipalities_public(), slug=slug)
 
 
 def memberships_of(user) -> QuerySet[Membership]:
@@ -27,10 +32,38 @@ def departments_for(actor: TenantActor) -> QuerySet[Department]:
 
 
 def department_get_for(actor: TenantActor, pk) -> Department:
+    return get_or_not_found(departments_for(actor), pk=pk)
+
+
+UNKNOWN_DEPARTMENT = "No department has the code “{code}”."
+
+
+def department_named(actor: TenantActor, value, *, field: str) -> Department | None:
+    """The department a page or an API body names, by code (any case) or as a Department:
+    None for nothing, ValidationFailed naming `field` for a code of no department here
+    (another city's included). Services call it, so pages and the API say the same."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, Department):
+        if value.municipality_id == actor.municipality.pk:
+            return value
+        value = value.code
+    if not isinstance(value, str):
+        raise ValidationFailed("Give a department code, such as TRN.", field=field)
     try:
-        return departments_for(actor).get(pk=pk)
-    except (Department.DoesNotExist, ValueError, TypeError):
-        raise NotFound("Not found.") from None
+        return department_by_code_for(actor, value)
+    except NotFound:
+        raise ValidationFailed(
+            UNKNOWN_DEPARTMENT.format(code=value[:20]), field=field, code="does_not_exist"
+        ) from None
+
+
+def department_by_code_for(actor: TenantActor, code) -> Department:
+    """A department of the actor's municipality by its code, any case: how pages and the
+    API name one. NotFound for a code of no department here (another city's included)."""
+    if not isinstance(code, str) or len(code) > 40:
+        raise NotFound("Not found.")
+    return get_or_not_found(departments_for(actor), code__iexact=code.strip())
 
 
 def department_heads_for(actor: TenantActor) -> QuerySet[Department]:
@@ -53,19 +86,12 @@ def people_for(actor: TenantActor) -> QuerySet[User]:
 
 
 def person_get_for(actor: TenantActor, pk) -> User:
-    try:
-        return people_for(actor).get(pk=pk)
-    except (User.DoesNotExist, ValueError, TypeError):
-        raise NotFound("Not found.") from None
+    return get_or_not_found(people_for(actor), pk=pk)
 
 
 def membership_get_for(actor: TenantActor, pk) -> Membership:
-    try:
-        return Membership.objects.select_related("user", "department").get(
-            pk=pk, municipality=actor.municipality
-        )
-    except (Membership.DoesNotExist, ValueError, TypeError):
-        raise NotFound("Not found.") from None
+    memberships = Membership.objects.filter(municipality=actor.municipality)
+    return get_or_not_found(memberships.select_related("user", "department"), pk=pk)
 
 
 def _day_start(day: dt.date, zone) -> dt.datetime:

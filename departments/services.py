@@ -12,8 +12,10 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
 from departments.models import Department, Membership, Municipality, User
+from departments.selectors import department_named
 from departments.tenancy import TenantActor
-from p3hub.audit import audit_record
+from p3hub.audit import Verb, audit_record
+from p3hub.cleaning import clean_choice, clean_text
 from p3hub.errors import NotFound, PermissionDenied, ValidationFailed
 
 FUND_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-]{0,29}$")
@@ -34,18 +36,23 @@ def _department_snapshot(department: Department) -> dict:
     }
 
 
-def _clean_fund_codes(fund_codes: list[str]) -> list[str]:
+MAX_FUND_CODES = 50
+
+
+def _clean_fund_codes(fund_codes) -> list[str]:
     # Callers other than the API (the admin's JSON field, scripts) may pass any JSON value; a
     # string would otherwise be split into one-letter "fund codes".
     if not isinstance(fund_codes, list | tuple):
         raise ValidationFailed("Fund codes are a list of codes.", field="fund_codes")
+    if len(fund_codes) > MAX_FUND_CODES:
+        raise ValidationFailed(f"At most {MAX_FUND_CODES} fund codes.", field="fund_codes")
     cleaned = []
-    for code in fund_codes:
+    for index, code in enumerate(fund_codes):
         code = str(code).strip()
         if not FUND_CODE.match(code):
             raise ValidationFailed(
-                f"“{code}” is not a fund code (letters, digits, dots and dashes, at most 30).",
-                field="fund_codes",
+                f"“{code[:40]}” is not a fund code (letters, digits, dots and dashes, at most 30).",
+                field=f"fund_codes.{index}",
             )
         if code not in cleaned:
             cleaned.append(code)
@@ -91,15 +98,15 @@ def department_create(
     _require_admin(actor)
     department = Department(
         municipality=actor.municipality,
-        code=(code or "").strip().upper(),
-        name=(name or "").strip(),
+        code=clean_text(code, field="code", limit=10, required=True).upper(),
+        name=clean_text(name, field="name", limit=120, required=True),
         fund_codes=_clean_fund_codes(fund_codes or []),
     )
     _check_department_fields(department)
     _check_code_free(department)
     _save_department(department)
     actor.audit(
-        "department.create",
+        Verb.DEPARTMENT_CREATE,
         obj=department,
         after=_department_snapshot(department),
     )
@@ -126,9 +133,9 @@ def department_update(
         raise NotFound("Not found.") from None
     before = _department_snapshot(department)
     if code is not None:
-        department.code = code.strip().upper()
+        department.code = clean_text(code, field="code", limit=10, required=True).upper()
     if name is not None:
-        department.name = name.strip()
+        department.name = clean_text(name, field="name", limit=120, required=True)
     if fund_codes is not None:
         department.fund_codes = _clean_fund_codes(fund_codes)
     if is_active is not None:
@@ -140,7 +147,7 @@ def department_update(
     if changed:
         _save_department(department, update_fields=changed)
         actor.audit(
-            "department.update",
+            Verb.DEPARTMENT_UPDATE,
             obj=department,
             before={k: before[k] for k in changed},
             after={k: after[k] for k in changed},
@@ -156,11 +163,10 @@ def _membership_snapshot(membership: Membership) -> dict:
     }
 
 
-def _check_role(role: str, department: Department | None, actor: TenantActor) -> None:
-    if role not in Role.values:
-        raise ValidationFailed(f"“{role}” is not a role.", field="role")
-    if department is not None and department.municipality_id != actor.municipality.pk:
-        raise ValidationFailed("No such department.", field="department")
+def _check_role(role: str, department, actor: TenantActor) -> Department | None:
+    """The role and its department (named by code or given), as a membership stores them."""
+    role = clean_choice(role, Role, field="role", message="“{value}” is not a role.")
+    department = department_named(actor, department, field="department")
     if role in Membership.DEPARTMENT_ROLES and department is None:
         raise ValidationFailed(
             "A department head or member needs a department.", field="department"
@@ -170,6 +176,7 @@ def _check_role(role: str, department: Department | None, actor: TenantActor) ->
             "Tenant admins and procurement officers act for the whole municipality.",
             field="department",
         )
+    return department
 
 
 @transaction.atomic
@@ -178,14 +185,14 @@ def membership_grant(
 ) -> Membership:
     """A tenant admin gives a person a role (a department role names the department)."""
     _require_admin(actor)
-    _check_role(role, department, actor)
+    department = _check_role(role, department, actor)
     membership, created = Membership.objects.get_or_create(
         user=user, municipality=actor.municipality, role=role, department=department
     )
     if not created:
         raise ValidationFailed(f"{user.username} already holds this role.", field="role")
     actor.audit(
-        "membership.grant",
+        Verb.MEMBERSHIP_GRANT,
         obj=membership,
         after=_membership_snapshot(membership),
     )
@@ -216,7 +223,7 @@ def membership_revoke(*, actor: TenantActor, membership: Membership) -> None:
             )
     snapshot = _membership_snapshot(membership)
     actor.audit(
-        "membership.revoke",
+        Verb.MEMBERSHIP_REVOKE,
         obj=membership,
         before=snapshot,
     )
@@ -258,7 +265,7 @@ def person_create(
     _require_admin(actor)
     username, email = (username or "").strip(), (email or "").strip()
     _check_new_person(username, email, password)
-    _check_role(role, department, actor)
+    department = _check_role(role, department, actor)
     user = User(
         username=username,
         email=email,
@@ -271,7 +278,7 @@ def person_create(
         user.set_unusable_password()
     user.save()
     actor.audit(
-        "person.create",
+        Verb.PERSON_CREATE,
         obj=user,
         after={"username": user.username, "email": user.email},
     )
@@ -309,7 +316,7 @@ def municipality_create(
     municipality.save()
     audit_record(
         actor=actor,
-        verb="municipality.create",
+        verb=Verb.MUNICIPALITY_CREATE,
         municipality=municipality,
         obj=municipality,
         after={"slug": slug, "name": name, "code": code, "time_zone": time_zone},
@@ -319,7 +326,7 @@ def municipality_create(
     )
     audit_record(
         actor=actor,
-        verb="membership.grant",
+        verb=Verb.MEMBERSHIP_GRANT,
         municipality=municipality,
         obj=membership,
         after=_membership_snapshot(membership),

@@ -1,10 +1,20 @@
-"""HTML pages of the tenant: dashboard, tenant admin, audit trail. Thin: parse, call, render.
+"""HTML pages of the tenant: dashboard, tenant admin, audit trail; and the bases every app's
+pages build on. Thin: parse, call, render.
 
-Domain errors reach the browser through one path: `raise_as_http` turns NotFound and
-PermissionDenied into Django's 404 and 403 pages, and `apply_service_error` puts every other
-refusal on the form field it names, so the page re-renders with what the user typed.
+One base resolves what a page is about, once per request, and hands it to the handler:
+`MunicipalityPage` the URL's municipality (public pages, through the same selector as the
+public API), `TenantViewMixin` the acting member (`self.actor`) too; both render in the
+municipality's time zone. One loop (`ServiceFormMixin.post`) runs every form: parse, call the
+service, and on a refusal re-render with the form's errors and what was typed. Domain errors
+reach the browser through one path: `raise_as_http` turns NotFound and PermissionDenied into
+Django's 404 and 403 pages, and the form's `apply_service_error` puts every other refusal on
+the field it names.
 """
 
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied as HttpForbidden
@@ -15,13 +25,16 @@ from django.template.response import SimpleTemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.views.generic import FormView, TemplateView
+from django.utils.module_loading import import_string
+from django.views.generic import TemplateView
 
 from departments import forms, selectors, services
 from departments.tenancy import tenant_actor_for
 from p3hub.errors import ApplicationError, NotFound, PermissionDenied
+from p3hub.forms import NoInputForm
 
 AUDIT_PAGE_SIZE = 50
+ADMINS_ONLY = "Only a tenant admin may manage departments and people."
 
 
 def raise_as_http(error: ApplicationError) -> None:
@@ -32,23 +45,60 @@ def raise_as_http(error: ApplicationError) -> None:
         raise HttpForbidden(error.message) from None
 
 
-def apply_service_error(form, error: ApplicationError) -> None:
-    """Put a service's refusal on the field it names, or on the whole form when the form has
-    no such field. Refusals that hide or forbid the object are raised as 404 / 403 instead."""
-    raise_as_http(error)
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-
-
-def get_or_404(selector, actor, pk):
+def get_or_404(selector, *args):
     """Fetch through an actor-aware selector; missing and not-yours are the same 404."""
     try:
-        return selector(actor, pk)
+        return selector(*args)
     except NotFound as error:
         raise_as_http(error)
 
 
-class TenantViewMixin(LoginRequiredMixin):
-    """Resolves `self.actor` from the URL's municipality slug once per request; 404 for
+def render_in_zone(zone, render):
+    """Run `render` in the municipality's time zone and render its template response there
+    (a TemplateResponse would otherwise render after the zone is switched back)."""
+    with timezone.override(zone):
+        response = render()
+        if isinstance(response, SimpleTemplateResponse):
+            response.render()
+    return response
+
+
+def partial_response(view, context: dict, *, status: int = 200):
+    """The page, or for an htmx request only its `partial_template_name` region; caches keep
+    the two renderings apart."""
+    request = view.request
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = view.partial_template_name if partial else view.template_name
+    response = view.response_class(
+        request=request, template=template, context=view.get_context_data(**context), status=status
+    )
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+class MunicipalityPage:
+    """A page about one municipality, named by the URL's slug: `self.municipality` is resolved
+    once (404 for none) before any handler runs, and the page renders in its time zone."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.municipality = self.resolve_municipality(request, kwargs["municipality_slug"])
+        self.load_objects()
+        parent = super().dispatch
+        return render_in_zone(self.municipality.zone, lambda: parent(request, *args, **kwargs))
+
+    def resolve_municipality(self, request, slug):
+        return get_or_404(selectors.municipality_public_get, slug)
+
+    def load_objects(self) -> None:
+        """Fetch the objects the URL names (none by default), before any handler."""
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("municipality", self.municipality)
+        return super().get_context_data(**kwargs)
+
+
+class TenantViewMixin(LoginRequiredMixin, MunicipalityPage):
+    """A staff page: `self.actor` is the member acting, resolved from the URL's slug; 404 for
     non-members, exactly as for a municipality that does not exist. Then `admin_only` pages
     answer 403 to members who are not tenant admins, and `load_objects` fetches the URL's
     objects through selectors, so every check runs before any handler."""
@@ -58,68 +108,125 @@ class TenantViewMixin(LoginRequiredMixin):
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
-            return super().dispatch(request, *args, **kwargs)  # to the sign-in page
+            return self.handle_no_permission()  # to the sign-in page
+        return super().dispatch(request, *args, **kwargs)
+
+    def resolve_municipality(self, request, slug):
         try:
-            self.actor = tenant_actor_for(request.user, kwargs["municipality_slug"])
+            self.actor = tenant_actor_for(request.user, slug)
         except ApplicationError as error:
             raise_as_http(error)
         request.tenant_actor = self.actor
         if self.admin_only and not self.actor.is_admin:
-            raise HttpForbidden("Only a tenant admin may manage departments and people.")
-        self.load_objects()
-        # Staff read times in their municipality's zone (DESIGN.md 7), so render inside it:
-        # a TemplateResponse would otherwise render after the zone is switched back.
-        with timezone.override(self.actor.municipality.zone):
-            response = super().dispatch(request, *args, **kwargs)
-            if isinstance(response, SimpleTemplateResponse):
-                response.render()
-        return response
-
-    def load_objects(self) -> None:
-        """Fetch the objects the URL names (none by default)."""
+            raise HttpForbidden(ADMINS_ONLY)
+        return self.actor.municipality
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("actor", self.actor)
         kwargs.setdefault("section", self.section)
         return super().get_context_data(**kwargs)
 
+    def tenant_url(self, name: str, *args) -> str:
+        return reverse(name, args=[self.municipality.slug, *args])
 
-class ServiceFormView(TenantViewMixin, FormView):
-    """A tenant-admin form whose cleaned input goes to one service. A refusal re-renders the
-    form with the typed values and the error's status (400 for bad input); the service is
-    atomic, so a refused POST changes nothing."""
 
-    admin_only = True
+@dataclass(frozen=True)
+class Outcome:
+    """What running a form's service came to: its result, or the status of the refusal."""
 
-    def run_service(self, data: dict):
+    result: Any = None
+    status: int = 200
+
+    @property
+    def ok(self) -> bool:
+        return self.status < 400
+
+
+def run_service(form, service) -> Outcome:
+    """Parse `form`; if it parses, call `service(form)`. A refusal lands on the form (404 and
+    403 are raised as such); the service is atomic, so a refused POST changed nothing."""
+    if not form.is_valid():
+        return Outcome(status=400)
+    try:
+        return Outcome(service(form))
+    except ApplicationError as error:
+        raise_as_http(error)
+        form.apply_service_error(error)
+        return Outcome(status=error.status_code)
+
+
+class ServiceFormMixin:
+    """The one POST loop of the pages: build the form, run the service, then redirect with a
+    message, or re-render the page with the form's errors at the refusal's status.
+
+    Subclasses say how to build the form, what to call, what to say and where to go, and
+    `failure_context` where the bound form goes in the re-rendered page."""
+
+    form_name = "form"
+
+    def build_form(self, data=None, files=None):
+        raise NotImplementedError
+
+    def run(self, form):
         raise NotImplementedError
 
     def success_message(self, result) -> str:
         raise NotImplementedError
 
-    def success_url_for(self, result) -> str:
+    def success_url(self, result) -> str:
         raise NotImplementedError
 
-    def form_valid(self, form):
-        try:
-            result = self.run_service(form.cleaned_data)
-        except ApplicationError as error:
-            apply_service_error(form, error)
-            return self.form_invalid(form, status=error.status_code)
-        messages.success(self.request, self.success_message(result))
-        return redirect(self.success_url_for(result))
+    def failure_context(self, form) -> dict:
+        return {self.form_name: form}
 
-    def form_invalid(self, form, status: int = 400):
-        return self.render_to_response(self.get_context_data(form=form), status=status)
+    def post(self, request, *args, **kwargs):
+        form = self.build_form(request.POST, request.FILES)
+        outcome = run_service(form, self.run)
+        if outcome.ok:
+            return self.succeeded(outcome.result)
+        return self.render_to_response(
+            self.get_context_data(**self.failure_context(form)), status=outcome.status
+        )
+
+    def succeeded(self, result):
+        messages.success(self.request, self.success_message(result))
+        return redirect(self.success_url(result))
+
+
+class ServiceFormView(ServiceFormMixin, TenantViewMixin, TemplateView):
+    """A page of one form whose input goes to one service (tenant admins by default)."""
+
+    admin_only = True
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault(self.form_name, self.build_form(initial=self.initial()))
+        return super().get_context_data(**kwargs)
+
+    def initial(self) -> dict:
+        return {}
 
     def departments(self):
         return selectors.departments_for(self.actor)
 
-    def tenant_url(self, name: str, *args) -> str:
-        return reverse(name, args=[self.actor.municipality.slug, *args])
+
+@dataclass(frozen=True)
+class Panel:
+    """A piece an app adds to another app's page (settings.PAGE_PANELS)."""
+
+    template: str
+    context: dict
+
+
+def panels_for(page: str, view) -> list[Panel]:
+    """The panels the apps registered for `page` ("home", "dashboard"), in order: each entry
+    of settings.PAGE_PANELS[page] names a callable `panel(view) -> Panel | None`."""
+    made = (import_string(path)(view) for path in settings.PAGE_PANELS.get(page, ()))
+    return [panel for panel in made if panel is not None]
 
 
 class HomeView(TemplateView):
+    """The public home page; apps add their panels (settings.PAGE_PANELS["home"])."""
+
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
@@ -127,15 +234,19 @@ class HomeView(TemplateView):
         context["municipalities"] = selectors.municipalities_public()
         if self.request.user.is_authenticated:
             context["my_memberships"] = selectors.memberships_of(self.request.user)
+        context["panels"] = panels_for("home", self)
         return context
 
 
 class DashboardView(TenantViewMixin, TemplateView):
+    """A member's dashboard; apps add their panels (settings.PAGE_PANELS["dashboard"])."""
+
     template_name = "departments/dashboard.html"
     section = "dashboard"
 
     def get_context_data(self, **kwargs):
         kwargs["departments"] = selectors.department_heads_for(self.actor)
+        kwargs["panels"] = panels_for("dashboard", self)
         return super().get_context_data(**kwargs)
 
 
@@ -151,10 +262,13 @@ class DepartmentListView(TenantViewMixin, TemplateView):
 
 class DepartmentCreateView(ServiceFormView):
     template_name = "departments/department_form.html"
-    form_class = forms.DepartmentForm
     section = "departments"
 
-    def run_service(self, data):
+    def build_form(self, data=None, files=None, initial=None):
+        return forms.DepartmentForm(data, initial=initial)
+
+    def run(self, form):
+        data = form.cleaned_data
         return services.department_create(
             actor=self.actor, code=data["code"], name=data["name"], fund_codes=data["fund_codes"]
         )
@@ -162,19 +276,18 @@ class DepartmentCreateView(ServiceFormView):
     def success_message(self, department):
         return f"Department {department} was created."
 
-    def success_url_for(self, department):
+    def success_url(self, department):
         return self.tenant_url("department-list")
 
 
-class DepartmentUpdateView(ServiceFormView):
-    template_name = "departments/department_form.html"
-    form_class = forms.DepartmentEditForm
-    section = "departments"
-
+class DepartmentUpdateView(DepartmentCreateView):
     def load_objects(self):
         self.department = get_or_404(selectors.department_get_for, self.actor, self.kwargs["pk"])
 
-    def get_initial(self):
+    def build_form(self, data=None, files=None, initial=None):
+        return forms.DepartmentEditForm(data, initial=initial)
+
+    def initial(self):
         department = self.department
         return {
             "code": department.code,
@@ -187,7 +300,8 @@ class DepartmentUpdateView(ServiceFormView):
         kwargs["department"] = self.department
         return super().get_context_data(**kwargs)
 
-    def run_service(self, data):
+    def run(self, form):
+        data = form.cleaned_data
         return services.department_update(
             actor=self.actor,
             department=self.department,
@@ -199,9 +313,6 @@ class DepartmentUpdateView(ServiceFormView):
 
     def success_message(self, department):
         return f"Department {department} was saved."
-
-    def success_url_for(self, department):
-        return self.tenant_url("department-list")
 
 
 class PersonListView(TenantViewMixin, TemplateView):
@@ -216,13 +327,13 @@ class PersonListView(TenantViewMixin, TemplateView):
 
 class PersonCreateView(ServiceFormView):
     template_name = "departments/person_form.html"
-    form_class = forms.PersonForm
     section = "people"
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "departments": self.departments()}
+    def build_form(self, data=None, files=None, initial=None):
+        return forms.PersonForm(data, initial=initial, departments=self.departments())
 
-    def run_service(self, data):
+    def run(self, form):
+        data = form.cleaned_data
         return services.person_create(
             actor=self.actor,
             username=data["username"],
@@ -230,7 +341,7 @@ class PersonCreateView(ServiceFormView):
             first_name=data["first_name"],
             last_name=data["last_name"],
             role=data["role"],
-            department=data["department"],
+            department=data["department"] or None,
         )
 
     def success_message(self, person):
@@ -239,7 +350,7 @@ class PersonCreateView(ServiceFormView):
             f"on the sign-in page, using {person.email}."
         )
 
-    def success_url_for(self, person):
+    def success_url(self, person):
         return self.tenant_url("person-detail", person.pk)
 
 
@@ -247,30 +358,33 @@ class PersonDetailView(ServiceFormView):
     """A person's roles in this municipality, with the form that grants another one."""
 
     template_name = "departments/person_detail.html"
-    form_class = forms.MembershipGrantForm
     section = "people"
 
     def load_objects(self):
         self.person = get_or_404(selectors.person_get_for, self.actor, self.kwargs["pk"])
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "departments": self.departments()}
+    def build_form(self, data=None, files=None, initial=None):
+        return forms.MembershipGrantForm(data, initial=initial, departments=self.departments())
 
     def get_context_data(self, **kwargs):
         kwargs["person"] = self.person
         kwargs["memberships"] = self.person.tenant_memberships
         return super().get_context_data(**kwargs)
 
-    def run_service(self, data):
+    def run(self, form):
+        data = form.cleaned_data
         return services.membership_grant(
-            actor=self.actor, user=self.person, role=data["role"], department=data["department"]
+            actor=self.actor,
+            user=self.person,
+            role=data["role"],
+            department=data["department"] or None,
         )
 
     def success_message(self, membership):
         where = f" of {membership.department.code}" if membership.department_id else ""
         return f"{self.person.username} is now {membership.get_role_display()}{where}."
 
-    def success_url_for(self, membership):
+    def success_url(self, membership):
         return self.tenant_url("person-detail", self.person.pk)
 
 
@@ -287,16 +401,17 @@ class MembershipRevokeView(PersonDetailView):
         if self.membership.user_id != self.person.pk:
             raise_as_http(NotFound("Not found."))
 
-    def get_form(self, form_class=None):
-        return forms.MembershipRevokeForm(self.request.POST)
+    def build_form(self, data=None, files=None, initial=None):
+        return NoInputForm(data)
+
+    def failure_context(self, form):
+        return {"revoke_form": form, "revoke_membership": self.membership}
 
     def get_context_data(self, **kwargs):
-        kwargs["revoke_form"] = kwargs.pop("form")
-        kwargs["revoke_membership"] = self.membership
-        kwargs["form"] = forms.MembershipGrantForm(departments=self.departments())
+        kwargs.setdefault("form", super().build_form())  # the grant form, blank
         return super().get_context_data(**kwargs)
 
-    def run_service(self, data):
+    def run(self, form):
         services.membership_revoke(actor=self.actor, membership=self.membership)
         return self.membership
 
@@ -304,7 +419,7 @@ class MembershipRevokeView(PersonDetailView):
         where = f" of {membership.department.code}" if membership.department_id else ""
         return f"{self.person.username} is no longer {membership.get_role_display()}{where}."
 
-    def success_url_for(self, membership):
+    def success_url(self, membership):
         # Without any role left the person is no longer on this municipality's list.
         if len(self.person.tenant_memberships) > 1:
             return self.tenant_url("person-detail", self.person.pk)
@@ -358,17 +473,9 @@ class AuditTrailView(TenantViewMixin, TemplateView):
             status = 400
         else:
             context["page"] = self._page(form.cleaned_data if form.is_bound else {})
-        partial = request.htmx and not request.htmx.history_restore_request
-        if not partial:
+        if not (request.htmx and not request.htmx.history_restore_request):
             context["chain"] = selectors.audit_chain_status_for(self.actor)
-        response = self.response_class(
-            request=request,
-            template=self.partial_template_name if partial else self.template_name,
-            context=self.get_context_data(**context),
-            status=status,
-        )
-        patch_vary_headers(response, ["HX-Request"])  # caches keep the two renderings apart
-        return response
+        return partial_response(self, context, status=status)
 
     def _page(self, filters: dict):
         events = selectors.audit_events_for(self.actor, **filters)

@@ -26,6 +26,46 @@ PLATFORM_CHAIN = "platform"
 GENESIS_HASH = "0" * 64
 
 
+class Verb(models.TextChoices):
+    """Every kind of audit event, in one enumeration: `<object>.<what happened>`. A
+    lifecycle move records the old and the new status; the labels are what people read in
+    the audit trail and a solicitation's history."""
+
+    MUNICIPALITY_CREATE = "municipality.create", "Municipality opened"
+    DEPARTMENT_CREATE = "department.create", "Department added"
+    DEPARTMENT_UPDATE = "department.update", "Department changed"
+    PERSON_CREATE = "person.create", "Person added"
+    MEMBERSHIP_GRANT = "membership.grant", "Role granted"
+    MEMBERSHIP_REVOKE = "membership.revoke", "Role revoked"
+
+    SOLICITATION_CREATE = "solicitation.create", "Solicitation created"
+    SOLICITATION_UPDATE = "solicitation.update", "Overview or key dates changed"
+    SOLICITATION_SUBMIT = "solicitation.submit", "Sent for approval"
+    SOLICITATION_APPROVE = "solicitation.approve", "Approved by every department"
+    SOLICITATION_REOPEN = "solicitation.reopen", "Returned to approval"
+    SOLICITATION_PUBLISH = "solicitation.publish", "Published"
+    SOLICITATION_CLOSE = "solicitation.close", "Bidding closed"
+    SOLICITATION_OPEN = "solicitation.open", "Bids opened"
+    SOLICITATION_EVALUATE = "solicitation.evaluate", "Evaluation started"
+    SOLICITATION_AWARD = "solicitation.award", "Awarded"
+    SOLICITATION_CANCEL = "solicitation.cancel", "Cancelled"
+    LINE_ITEM_ADD = "line_item.add", "Line item added"
+    LINE_ITEM_UPDATE = "line_item.update", "Line item changed"
+    LINE_ITEM_REMOVE = "line_item.remove", "Line item removed"
+    CRITERIA_SET = "criteria.set", "Evaluation criteria set"
+    DOCUMENT_ADD = "document.add", "Document attached"
+    PARTICIPATION_INVITE = "participation.invite", "Department invited"
+    PARTICIPATION_JOIN = "participation.join", "Department joined"
+    PARTICIPATION_DECLINE = "participation.decline", "Department declined"
+    PARTICIPATION_WITHDRAW = "participation.withdraw", "Department withdrawn"
+    COST_SPLIT_PROPOSE = "cost_split.propose", "Cost split proposed"
+    COST_SPLIT_APPROVE = "cost_split.approve", "Cost split approved by every department"
+    COST_SPLIT_REJECT = "cost_split.reject", "Cost split rejected"
+    COST_SPLIT_SUPERSEDE = "cost_split.supersede", "Cost split superseded"
+    SHARE_APPROVE = "share.approve", "Share approved by its head"
+    SHARE_REJECT = "share.reject", "Share rejected by its head"
+
+
 def chain_key_for(municipality) -> str:
     return PLATFORM_CHAIN if municipality is None else f"m{municipality.pk}"
 

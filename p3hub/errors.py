@@ -1,6 +1,8 @@
 """The domain error family. Services raise these; one DRF handler and one HTML path map them
 to 4xx responses with the same message in the UI and the API."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+
 
 class ApplicationError(Exception):
     """A request that the domain refuses. `field` names the input at fault, when there is one."""
@@ -39,3 +41,15 @@ class InvalidTransition(ApplicationError):
 
     status_code = 409
     code = "invalid_transition"
+
+
+def get_or_not_found(queryset, **lookup):
+    """`queryset.get(**lookup)`, or NotFound: for a missing row, one the queryset (already
+    limited to what the caller may see) leaves out, and a malformed key (a text primary key,
+    a NUL byte, which PostgreSQL refuses in a query) alike."""
+    if any(isinstance(value, str) and "\x00" in value for value in lookup.values()):
+        raise NotFound("Not found.")
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError, DjangoValidationError):
+        raise NotFound("Not found.") from None

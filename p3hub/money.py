@@ -1,20 +1,23 @@
-"""Money arithmetic for cost sharing: exact, float-free, deterministic.
+"""Money for cost sharing: exact, float-free, deterministic.
 
 Design invariant 6 says money is never computed in floats: every amount is a ``Decimal`` in major
-units at the edges (forms, API, PDFs) and an ``int`` of minor units (cents, fils, yen) inside the
-allocation code, with rounding chosen explicitly by the caller. Invariant 4 says a published cost
-split adds up to the total to the cent, so amounts are divided with the largest-remainder method
-and ties are broken by department code: the same inputs give the same split on every machine, in
-every process and regardless of the order the departments were entered in.
+units at the edges (forms, API, PDFs) and an ``int`` of minor units (cents, fils, yen) inside,
+with rounding chosen explicitly by the caller. Invariant 4 says a published cost split adds up
+to the total to the cent, so amounts are divided with the largest-remainder method and ties are
+broken by department code: the same inputs give the same split on every machine, in every
+process and regardless of the order the departments were entered in.
 
-Shares are computed with ``fractions.Fraction``; decimal rounding runs in a private context built
-for each call. Results therefore never depend on the caller's ``decimal`` context (its precision,
-rounding mode or traps).
+The edges, one function each: ``parse_amount`` reads an amount as people type it (``2500``,
+``2,500.00``, ``$2,500.00``) in major units, for every form, API body and service, with the
+message people read when it is not one; ``format_money`` prints one; ``to_minor`` and
+``from_minor`` convert. ``allocate`` is the one division engine (procurements.allocation uses it).
+Decimal rounding runs in a private context built for each call, so results never depend on the
+caller's ``decimal`` context.
 
-This module is pure Python so that services, selectors, the PDF renderer and the OCDS export can
-all share it. It raises ``TypeError`` for wrong types (a float is always a wrong type) and
-``MoneyError`` (a ``ValueError``) for wrong values; services translate the latter into
-``ValidationFailed`` naming the field, using ``MoneyError.key`` when it names a department.
+Pure Python, so that services, selectors, the PDF renderer and the OCDS export can all share
+it. It raises ``TypeError`` for wrong types (a float is always a wrong type) and ``MoneyError``
+(a ``ValueError``) for wrong values; services turn the latter into ``ValidationFailed`` naming
+the field.
 """
 
 from __future__ import annotations
@@ -38,17 +41,14 @@ from decimal import (
     InvalidOperation,
     Overflow,
 )
-from fractions import Fraction
 
 __all__ = [
     "MoneyError",
     "allocate",
-    "allocate_amount",
-    "allocate_int",
-    "check_percentages",
     "format_money",
     "from_minor",
     "minor_units",
+    "parse_amount",
     "to_minor",
 ]
 
@@ -85,11 +85,6 @@ _ROUNDING_MODES = frozenset(
 # "1E-999999999" would build integers with a billion digits: a denial of service from one form
 # field. No budget, quantity or percentage comes near 10**30 or needs 30 decimal places.
 _MAX_ADJUSTED = 30
-_MIN_EXPONENT = -30
-
-# Percentages in a cost split carry at most four decimals (DESIGN.md section 6).
-_PERCENT_PLACES = 4
-_HUNDRED = Fraction(100)
 
 
 class MoneyError(ValueError):
@@ -148,20 +143,6 @@ def _as_decimal(value: object, what: str) -> Decimal:
     return result
 
 
-def _as_weight(key: object, value: object) -> Fraction:
-    """Validate one allocation weight and return it as an exact fraction."""
-    if not isinstance(key, str):
-        raise TypeError(f"allocation keys must be department codes (str), not {key!r}")
-    if isinstance(value, float | bool) or not isinstance(value, Decimal | int):
-        raise TypeError(f"weight of {key!r} must be a Decimal or int, not {type(value).__name__}")
-    weight = _as_decimal(value, f"weight of {key!r}")
-    if weight.as_tuple().exponent < _MIN_EXPONENT:
-        raise MoneyError(f"weight of {key!r} has too many decimal places", key=key)
-    if weight < 0:
-        raise MoneyError(f"weight of {key!r} is negative ({weight})", key=key)
-    return Fraction(weight)
-
-
 def to_minor(amount: Decimal | int | str, currency: str, *, rounding: str = ROUND_HALF_UP) -> int:
     """Convert a major-unit amount (``Decimal("12.345")`` USD) to minor units (``1235``).
 
@@ -211,56 +192,21 @@ def format_money(minor: int, currency: str) -> str:
     return f"{currency} {from_minor(minor, currency):,f}"
 
 
-def _validated_weights(weights: object) -> dict[str, Fraction]:
-    """Check the whole weight map and convert it to exact fractions."""
-    if not isinstance(weights, Mapping):
-        raise TypeError(f"weights must be a mapping, not {type(weights).__name__}")
-    if not weights:
-        raise MoneyError("weights must name at least one department")
-    return {key: _as_weight(key, value) for key, value in weights.items()}
-
-
-def allocate(total_minor: int, weights: Mapping[str, Decimal | int]) -> dict[str, int]:
-    """Split ``total_minor`` in proportion to ``weights`` so the parts sum exactly to it.
+def allocate(total_minor: int, weights: Mapping[str, int]) -> dict[str, int]:
+    """Split ``total_minor`` in proportion to whole-number ``weights`` (cents still owed,
+    ten-thousandths of a percent, thousandths of a unit) so the parts sum exactly to it.
 
     Largest-remainder method: every key first gets the floor of its exact share; the minor units
     left over go one each to the keys with the largest remainders, and equal remainders are
     resolved by ascending key (department code). Hence each part is the floor or the ceiling of
     its exact share, zero weights get 0, and the result does not depend on the mapping's order.
-
-    Negative totals (credits, refunds) are allocated symmetrically:
-    ``allocate(-n, w) == {k: -v for k, v in allocate(n, w).items()}``, so a reversal cancels the
+    Negative totals (credits, refunds) are allocated symmetrically, so a reversal cancels the
     original charge department by department.
 
     Returns a new dict ordered by key. Raises ``TypeError`` for floats and other wrong types and
     ``MoneyError`` for an empty map, a negative weight, or all-zero weights with a nonzero total.
+    The checks are type and sign only, with nothing built per weight: it runs in hot loops.
     """
-    total = _check_minor(total_minor)
-    exact_weights = _validated_weights(weights)
-    # Scaling every weight by the same factor changes no share: bring them to whole numbers
-    # once, so the division below is integer arithmetic instead of Fraction arithmetic.
-    scale = 1
-    for weight in exact_weights.values():
-        scale = _lcm(scale, weight.denominator)
-    integral = {
-        key: weight.numerator * (scale // weight.denominator)
-        for key, weight in exact_weights.items()
-    }
-    return _largest_remainder(total, integral)
-
-
-def _lcm(a: int, b: int) -> int:
-    # By hand: the math module is kept out of this file (no floats, tests/p3hub/test_money.py).
-    x, y = a, b
-    while y:
-        x, y = y, x % y
-    return a // x * b
-
-
-def allocate_int(total_minor: int, weights: Mapping[str, int]) -> dict[str, int]:
-    """``allocate`` for whole-number weights (cents still owed, ten-thousandths of a percent),
-    with the same result, for hot loops: the checks are type and sign only, with no Decimal or
-    Fraction built per weight."""
     total = _check_minor(total_minor)
     if not isinstance(weights, Mapping):
         raise TypeError(f"weights must be a mapping, not {type(weights).__name__}")
@@ -308,62 +254,69 @@ def _largest_remainder(total: int, weights: Mapping[str, int]) -> dict[str, int]
     return {key: sign * parts[key] for key in sorted(parts)}
 
 
-def allocate_amount(
-    total: Decimal | int, currency: str, weights: Mapping[str, Decimal | int]
-) -> dict[str, Decimal]:
-    """Like ``allocate`` but in major units: ``Decimal("100.00")`` USD in, Decimals out.
+# What people type: a sign (before or after the currency), an optional currency code or
+# symbol, ASCII digits grouped by commas in threes (or not grouped), an optional fraction.
+# "2,5" and "0,500" are refused rather than guessed at: either may mean a decimal comma.
+_TYPED_AMOUNT = re.compile(
+    r"(?P<sign>[-+]?)\s*(?:(?P<code>[A-Za-z]{3})\s*|(?P<symbol>[$€£¥])\s*)?(?P<sign2>[-+]?)"
+    r"(?:(?P<whole>[1-9][0-9]{0,2}(?:,[0-9]{3})+|[0-9]+)(?P<fraction>\.[0-9]*)?"
+    r"|(?P<bare>\.[0-9]+))"
+)
+# Which currencies a typed symbol may stand for.
+_SYMBOLS = {
+    "$": {"USD", "CAD", "AUD", "NZD", "MXN", "SGD", "HKD"},
+    "€": {"EUR"},
+    "£": {"GBP"},
+    "¥": {"JPY", "CNY"},
+}
+_MAX_TYPED = 60  # characters: beyond any real amount, before the regex reads a megabyte
 
-    The total must already be a whole number of minor units: silently rounding it here would make
-    the parts add up to something other than the amount the caller holds.
+
+def parse_amount(value: object, currency: str) -> int:
+    """An amount in major units as people and programs give it, in minor units of `currency`:
+    ``2500``, ``"2500"``, ``"2,500.00"``, ``"$2,500.00"``, ``"USD 2,500"``, ``Decimal("2500.5")``.
+
+    Refused with a ``MoneyError`` whose message is for people (it never speaks of minor units):
+    text that is not an amount, another currency's code, more decimals than the currency has
+    (rounding would change what was typed), and amounts beyond any budget. Floats are refused
+    as a ``MoneyError`` too: they come from a caller's JSON, and a float has already lost the
+    typed value (invariant 6). The sign is kept; whether an amount may be negative is the
+    caller's rule.
     """
-    if isinstance(total, str):
-        raise TypeError("total must be a Decimal or int, not str")
-    value = _as_decimal(total, "total")
-    total_minor = to_minor(value, currency)
-    if from_minor(total_minor, currency) != value:
+    example = format_money(2_500 * 10 ** minor_units(currency), currency)
+    invalid = MoneyError(f"Enter an amount such as {example.removeprefix(currency + ' ')}.")
+    if isinstance(value, bool) or not isinstance(value, int | str | Decimal):
+        raise invalid
+    if isinstance(value, str):
+        value = _typed_decimal(value.strip(), currency, invalid)
+    amount = Decimal(value)
+    if not amount.is_finite():
+        raise invalid
+    if amount and amount.adjusted() >= _MAX_ADJUSTED:
+        raise MoneyError("That amount is too large.")
+    minor = to_minor(amount, currency)
+    if from_minor(minor, currency) != amount:
+        places = minor_units(currency)
         raise MoneyError(
-            f"total {value} has more decimals than {currency} allows ({minor_units(currency)})"
+            f"{currency} amounts have no decimal places."
+            if places == 0
+            else f"{currency} amounts have at most {places} decimal places."
         )
-    parts = allocate(total_minor, weights)
-    return {key: from_minor(part, currency) for key, part in parts.items()}
+    return minor
 
 
-def _as_percentage(key: object, value: object) -> Fraction:
-    """Validate one department's percentage: a non-negative number with at most 4 decimals."""
-    share = _as_weight(key, value)
-    if (share * 10**_PERCENT_PLACES).denominator != 1:
-        raise MoneyError(
-            f"percentage of {key!r} ({value}) has more than {_PERCENT_PLACES} decimal places",
-            key=key,
-        )
-    return share
-
-
-def check_percentages(percentages: Mapping[str, Decimal | int]) -> None:
-    """Raise ``MoneyError`` unless the percentages are a valid percentage cost split.
-
-    Each value must be a non-negative Decimal or int with at most four decimal places (trailing
-    zeros do not count: ``Decimal("12.50000")`` is fine) and the values must total exactly 100,
-    not 99.9999 rounded up. The error names the first offending department in key order, so a
-    form can point at the right row.
-    """
-    if not isinstance(percentages, Mapping):
-        raise TypeError(f"percentages must be a mapping, not {type(percentages).__name__}")
-    if not percentages:
-        raise MoneyError("a percentage split must name at least one department")
-    shares = [_as_percentage(key, percentages[key]) for key in _department_keys(percentages)]
-    total = sum(shares, Fraction(0))
-    if total != _HUNDRED:
-        # Every share has at most four decimals, so this division is exact.
-        shown = _exact_context(80).divide(total.numerator, total.denominator)
-        raise MoneyError(f"percentages total {shown}, not exactly 100")
-
-
-def _department_keys(mapping: Mapping[object, object]) -> list[str]:
-    """The keys in ascending order, after checking they are department codes (strings)."""
-    keys: list[str] = []
-    for key in mapping:
-        if not isinstance(key, str):
-            raise TypeError(f"keys must be department codes (str), not {key!r}")
-        keys.append(key)
-    return sorted(keys)
+def _typed_decimal(text: str, currency: str, invalid: MoneyError) -> Decimal:
+    if len(text) > _MAX_TYPED:
+        raise MoneyError("That amount is too large.")
+    match = _TYPED_AMOUNT.fullmatch(text)
+    if match is None or (match["sign"] and match["sign2"]):
+        raise invalid
+    if (match["code"] and match["code"].upper() != currency) or (
+        match["symbol"] and currency not in _SYMBOLS[match["symbol"]]
+    ):
+        raise MoneyError(f"Give the amount in {currency}.")
+    if match["bare"]:
+        digits = "0" + match["bare"]
+    else:
+        digits = match["whole"].replace(",", "") + (match["fraction"] or "").rstrip(".")
+    return Decimal((match["sign"] or match["sign2"]) + digits)

@@ -271,6 +271,13 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
+# What apps add to another app's pages, in order: each entry names a callable taking the view
+# and returning a departments.views.Panel (or None). Imports keep pointing one way.
+PAGE_PANELS = {
+    "home": ["procurements.panels.home_solicitations"],
+    "dashboard": ["procurements.panels.dashboard_solicitations"],
+}
+
 # `manage.py seed_demo` runs these in order; each app seeds its own part of the demo.
 DEMO_SEEDERS = [
     "departments.demo.seed",

@@ -5,7 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from departments import api_urls as department_api_urls
-from departments.api import MeView
+from departments.api.me import MeView
 from p3hub.api.auth import TokenObtainView
 from p3hub.health import healthz
 from procurements import api_urls as procurement_api_urls

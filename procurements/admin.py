@@ -3,14 +3,14 @@
 Every write goes through procurements.services, which check the actor, the state and the
 clock and record the audit event; an admin form would skip all three (and could, say, flip a
 split version to approved). Tenant admins see their own municipalities' rows only
-(p3hub.admin.TenantScopedAdmin): another city's row answers exactly like a missing one.
+(departments.admin_scope.TenantScopedAdmin): another city's row answers exactly like a missing one.
 """
 
 from django.contrib import admin
 
-from p3hub.admin import ReadOnlyAdmin
+from departments.admin_scope import ReadOnlyAdmin
 from procurements.models import (
-    CostSplitDecision,
+    CostSplitShare,
     CostSplitVersion,
     Criterion,
     Document,
@@ -99,9 +99,9 @@ class CostSplitVersionAdmin(ReadOnlyAdmin):
     list_select_related = ["solicitation"]
 
 
-@admin.register(CostSplitDecision)
-class CostSplitDecisionAdmin(ReadOnlyAdmin):
+@admin.register(CostSplitShare)
+class CostSplitShareAdmin(ReadOnlyAdmin):
     municipality_path = "version__solicitation__municipality"
-    list_display = ["version", "department", "decision", "decided_by", "decided_at"]
-    list_filter = ["decision"]
+    list_display = ["version", "department", "status", "decided_by", "decided_at"]
+    list_filter = ["status"]
     list_select_related = ["version__solicitation", "department", "decided_by"]

@@ -22,7 +22,9 @@ router = SimpleRouter()
 router.register("solicitations", SolicitationViewSet, basename="solicitation")
 router.register(f"{SOLICITATION}/line-items", LineItemViewSet, basename="line-item")
 router.register(f"{SOLICITATION}/participations", ParticipationViewSet, basename="participation")
-router.register(f"{SOLICITATION}/split-versions", SplitVersionViewSet, basename="split-version")
+router.register(
+    f"{SOLICITATION}/cost-split-versions", SplitVersionViewSet, basename="cost-split-version"
+)
 router.register("approvals", ApprovalViewSet, basename="approval")
 
 urlpatterns = [
@@ -30,7 +32,7 @@ urlpatterns = [
     # GET lists the criteria, PUT replaces them all: one resource, no per-criterion URLs.
     path(
         "solicitations/<str:reference>/criteria/",
-        CriterionViewSet.as_view({"get": "list", "put": "replace"}),
+        CriterionViewSet.as_view({"get": "list", "put": "update"}),
         name="criterion-list",
     ),
 ]

@@ -64,13 +64,13 @@ def _joint_draft(title: str, description: str, kind: str) -> Solicitation:
     return solicitation
 
 
-def _line(solicitation, description, quantity, unit_price_minor, site="", unit="each"):
+def _line(solicitation, description, quantity, unit_price, site="", unit="each"):
     return services.line_item_add(
         actor=_actor("officer"),
         solicitation=solicitation,
         description=description,
         quantity=Decimal(quantity),
-        estimated_unit_price_minor=unit_price_minor,
+        estimated_unit_price=Decimal(unit_price),
         unit=unit,
         site=site,
     )
@@ -84,8 +84,8 @@ def _published_cameras() -> None:
         Solicitation.Kind.RFP,
     )
     site = "Main St & Elm St"
-    camera = _line(solicitation, "Traffic camera", 4, 250_000, site)
-    sensor = _line(solicitation, "Speed sensor", 2, 120_000, site)
+    camera = _line(solicitation, "Traffic camera", 4, "2500.00", site)
+    sensor = _line(solicitation, "Speed sensor", 2, "1200.00", site)
     version = services.cost_split_propose(
         actor=_actor("officer"),
         solicitation=solicitation,
@@ -99,7 +99,7 @@ def _published_cameras() -> None:
     )
     departments = _departments()
     for code in ("TRN", "PSD"):
-        services.cost_split_approve(
+        services.share_approve(
             actor=_actor(f"head.{code.lower()}"), version=version, department=departments[code]
         )
     services.solicitation_publish(actor=_actor("officer"), solicitation=solicitation)
@@ -112,17 +112,17 @@ def _study_awaiting_approval() -> None:
         "Systems donates the first year's data licence as a public-private partnership.",
         Solicitation.Kind.RFP,
     )
-    _line(solicitation, "Signal timing study", 1, 18_000_000, unit="study")
-    _line(solicitation, "Traffic data licence (year 1)", 1, 1_000_000, unit="year")
+    _line(solicitation, "Signal timing study", 1, "180000.00", unit="study")
+    _line(solicitation, "Traffic data licence (year 1)", 1, "10000.00", unit="year")
     version = services.cost_split_propose(
         actor=_actor("officer"),
         solicitation=solicitation,
         method="percentage",
         inputs={"percentages": {"TRN": "60", "PSD": "40"}},
-        in_kind_minor=1_000_000,
+        in_kind_amount=Decimal("10000.00"),
         in_kind_contributor="Acme Traffic Systems",
         in_kind_description="Year-1 traffic data licence, donated",
     )
-    services.cost_split_approve(
+    services.share_approve(
         actor=_actor("head.psd"), version=version, department=_departments()["PSD"]
     )

@@ -1,35 +1,34 @@
 """Every read of procurement data that depends on who asks: tenant staff see their own
 municipality's solicitations in every state; the public sees published ones only."""
 
-from django.db.models import (
-    Case,
-    CharField,
-    Exists,
-    F,
-    OuterRef,
-    Prefetch,
-    Q,
-    QuerySet,
-    Value,
-    When,
-)
+from django.db.models import Case, CharField, F, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Now
 
 from departments.tenancy import TenantActor
-from p3hub.errors import NotFound
+from p3hub.errors import NotFound, get_or_not_found
 from p3hub.models import AuditEvent
 from procurements.models import (
-    CostSplitDecision,
+    CostSplitShare,
     CostSplitVersion,
+    Document,
     LineItem,
     Participation,
     Solicitation,
 )
 
 
+def participations_of(solicitation: Solicitation) -> QuerySet[Participation]:
+    """The departments on the solicitation's list (withdrawn ones are off it)."""
+    return solicitation.participations.filter(status__in=Participation.LISTED).select_related(
+        "department", "responded_by"
+    )
+
+
 def _participations():
-    participations = Participation.objects.select_related("department", "responded_by")
-    return Prefetch("participations", queryset=participations)
+    participations = Participation.objects.filter(status__in=Participation.LISTED)
+    return Prefetch(
+        "participations", queryset=participations.select_related("department", "responded_by")
+    )
 
 
 def with_status_now(solicitations: QuerySet[Solicitation]) -> QuerySet[Solicitation]:
@@ -71,18 +70,18 @@ def _filtered(solicitations, *, q: str, status: str, department: str):
     return solicitations
 
 
-def _no_such_reference(reference) -> bool:
-    # NUL would make PostgreSQL raise (a 500) instead of finding nothing.
-    return not isinstance(reference, str) or "\x00" in reference
+MAX_REFERENCE = Solicitation._meta.get_field("reference").max_length
+
+
+def _reference(reference) -> str:
+    """A reference that cannot exist (not text, longer than any) is NotFound at once."""
+    if not isinstance(reference, str) or len(reference) > MAX_REFERENCE:
+        raise NotFound("Not found.")
+    return reference
 
 
 def solicitation_get_for(actor: TenantActor, reference: str) -> Solicitation:
-    if _no_such_reference(reference):
-        raise NotFound("Not found.")
-    try:
-        return solicitations_for(actor).get(reference=reference)
-    except Solicitation.DoesNotExist:
-        raise NotFound("Not found.") from None
+    return get_or_not_found(solicitations_for(actor), reference=_reference(reference))
 
 
 def solicitations_public(
@@ -103,12 +102,8 @@ def solicitations_public(
 
 
 def solicitation_public_get(municipality, reference: str) -> Solicitation:
-    if _no_such_reference(reference):
-        raise NotFound("Not found.")
-    try:
-        return solicitations_public(municipality=municipality).get(reference=reference)
-    except Solicitation.DoesNotExist:
-        raise NotFound("Not found.") from None
+    solicitations = solicitations_public(municipality=municipality)
+    return get_or_not_found(solicitations, reference=_reference(reference))
 
 
 def line_items_of(solicitation: Solicitation) -> QuerySet[LineItem]:
@@ -116,62 +111,49 @@ def line_items_of(solicitation: Solicitation) -> QuerySet[LineItem]:
 
 
 def line_item_get(solicitation: Solicitation, pk) -> LineItem:
-    try:
-        return line_items_of(solicitation).get(pk=pk)
-    except (LineItem.DoesNotExist, ValueError, TypeError):
-        raise NotFound("Not found.") from None
+    return get_or_not_found(line_items_of(solicitation), pk=pk)
 
 
 def participation_get(solicitation: Solicitation, pk) -> Participation:
-    try:
-        return solicitation.participations.select_related("department", "solicitation").get(pk=pk)
-    except (Participation.DoesNotExist, ValueError, TypeError):
-        raise NotFound("Not found.") from None
+    participation = get_or_not_found(participations_of(solicitation), pk=pk)
+    participation.solicitation = solicitation
+    return participation
 
 
 def split_versions_of(solicitation: Solicitation) -> QuerySet[CostSplitVersion]:
-    decisions = CostSplitDecision.objects.select_related("department", "decided_by")
+    """Every version, newest first, with its shares (department and decider joined)."""
+    shares = CostSplitShare.objects.select_related("department", "decided_by")
     return (
         solicitation.split_versions.select_related("created_by")
-        .prefetch_related("departments", Prefetch("decisions", queryset=decisions))
+        .prefetch_related(Prefetch("shares", queryset=shares))
         .order_by("-number")
     )
 
 
 def split_version_get(solicitation: Solicitation, number) -> CostSplitVersion:
-    try:
-        return split_versions_of(solicitation).get(number=number)
-    except (CostSplitVersion.DoesNotExist, ValueError, TypeError):
-        raise NotFound("Not found.") from None
+    return get_or_not_found(split_versions_of(solicitation), number=number)
 
 
 def current_split_of(solicitation: Solicitation) -> CostSplitVersion | None:
-    return split_versions_of(solicitation).filter(status__in=CostSplitVersion.CURRENT).first()
+    return split_versions_of(solicitation).current().first()
 
 
-def approvals_pending_for(actor: TenantActor) -> QuerySet:
-    """(version, department) pairs awaiting the actor's decision as head: proposed versions
-    of their municipality naming a department they head that has not decided yet. Rows of
-    the version-department link table, with version, solicitation and department joined."""
-    link = CostSplitVersion.departments.through
-    decided = CostSplitDecision.objects.filter(
-        version=OuterRef("costsplitversion"), department=OuterRef("department")
-    )
+def approvals_pending_for(actor: TenantActor) -> QuerySet[CostSplitShare]:
+    """The shares awaiting the actor's decision as head: of the departments they head, in
+    proposed versions of their municipality's solicitations in approval, oldest first."""
     return (
-        link.objects.filter(
+        CostSplitShare.objects.filter(
             department_id__in=actor.headed_department_ids,
-            costsplitversion__status=CostSplitVersion.Status.PROPOSED,
-            costsplitversion__solicitation__municipality=actor.municipality,
+            status=CostSplitShare.Status.PENDING,
+            version__status=CostSplitVersion.Status.PROPOSED,
+            version__solicitation__municipality=actor.municipality,
             # A cancelled solicitation keeps its last proposed version, but nobody can decide it.
-            costsplitversion__solicitation__status=Solicitation.Status.IN_APPROVAL,
+            version__solicitation__status=Solicitation.Status.IN_APPROVAL,
         )
-        .exclude(Exists(decided))
         .select_related(
-            "department",
-            "costsplitversion__solicitation__lead_department",
-            "costsplitversion__created_by",
+            "department", "version__solicitation__lead_department", "version__created_by"
         )
-        .order_by("costsplitversion__created_at", "department__code")
+        .order_by("version__created_at", "department__code")
     )
 
 
@@ -189,24 +171,23 @@ def solicitation_history(solicitation: Solicitation) -> QuerySet[AuditEvent]:
     )
 
 
-def decisions_recent_for(actor: TenantActor, *, limit: int = 10) -> QuerySet[CostSplitDecision]:
-    """The latest decisions taken for the departments the actor heads (the inbox's record)."""
+def shares_decided_for(actor: TenantActor, *, limit: int = 10) -> QuerySet[CostSplitShare]:
+    """The latest decisions on shares of the departments the actor heads (the inbox's
+    record)."""
     return (
-        CostSplitDecision.objects.filter(
+        CostSplitShare.objects.filter(
             department_id__in=actor.headed_department_ids,
             version__solicitation__municipality=actor.municipality,
+            status__in=[CostSplitShare.Status.APPROVED, CostSplitShare.Status.REJECTED],
         )
         .select_related("version__solicitation", "department", "decided_by")
         .order_by("-decided_at", "-id")[:limit]
     )
 
 
-def document_get(solicitation: Solicitation, pk):
+def document_get(solicitation: Solicitation, pk) -> Document:
     """A document of a solicitation the caller has already fetched through a selector."""
-    try:
-        return solicitation.documents.get(pk=pk)
-    except (solicitation.documents.model.DoesNotExist, ValueError, TypeError):
-        raise NotFound("Not found.") from None
+    return get_or_not_found(solicitation.documents.all(), pk=pk)
 
 
 def solicitations_filtered(

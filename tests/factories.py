@@ -88,7 +88,7 @@ def build_cameras(actor, departments):
         solicitation=solicitation,
         description="Traffic camera",
         quantity=Decimal(4),
-        estimated_unit_price_minor=250_000,
+        estimated_unit_price="2500.00",
         site="Main St & Elm St",
     )
     sensor = services.line_item_add(
@@ -96,7 +96,7 @@ def build_cameras(actor, departments):
         solicitation=solicitation,
         description="Speed sensor",
         quantity=Decimal(2),
-        estimated_unit_price_minor=120_000,
+        estimated_unit_price="1200.00",
         site="Main St & Elm St",
     )
     services.criteria_set(

@@ -19,7 +19,7 @@ from rest_framework.test import APIClient
 from departments.models import Department, Membership, User
 from p3hub.models import AuditEvent
 from procurements.models import (
-    CostSplitDecision,
+    CostSplitShare,
     CostSplitVersion,
     Criterion,
     LineItem,
@@ -43,7 +43,7 @@ WATCHED = [
     Criterion,
     Participation,
     CostSplitVersion,
-    CostSplitDecision,
+    CostSplitShare,
 ]
 
 

@@ -157,8 +157,8 @@ def test_the_walker_finds_the_tenant_pages():
         "participation-join",
         "document-add",
         "approval-inbox",
-        "split-approve",
-        "split-reject",
+        "share-approve",
+        "share-reject",
     } <= names
     assert public == {"solicitation-public-list", "solicitation-public", "solicitation-document"}
     assert not any(route.startswith(("api/", "admin/")) for route, _, _ in routes)

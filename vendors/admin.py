@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from p3hub.admin import TenantScopedAdmin
+from departments.admin_scope import TenantScopedAdmin
 from vendors.models import Vendor, VendorUser
 
 

@@ -24,6 +24,7 @@ class TokenObtainView(ObtainAuthToken):
 
     @extend_schema(
         operation_id="auth_token_obtain",
+        tags=["auth"],
         request=inline_serializer(
             "TokenRequest",
             {"username": serializers.CharField(), "password": serializers.CharField()},

@@ -2,18 +2,24 @@
 replaced as one resource."""
 
 from drf_spectacular.utils import OpenApiExample, extend_schema
-from rest_framework import serializers, viewsets
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
+from rest_framework import viewsets
 
 from procurements import services
 from procurements.api.common import SolicitationScopedMixin
-from procurements.api.examples import CRITERIA, NOT_EDITABLE, REFERENCE, validation_example
+from procurements.api.examples import (
+    CRITERIA,
+    CRITERIA_BODY,
+    NOT_EDITABLE,
+    REFERENCE,
+    validation_example,
+)
 from procurements.models import Criterion
-from procurements.serializers import CriterionInput, CriterionSerializer
-
-MAX_CRITERIA = 50  # far more than any evaluation uses; bounds the work one request can ask for
+from procurements.serializers.criteria import CriteriaInput, CriterionSerializer
 
 
-@extend_schema(parameters=[REFERENCE])
+@extend_schema(parameters=[REFERENCE], tags=["criteria"])
+@extend_validation_errors(["invalid", "required"], field_name="criteria", actions=["update"])
 class CriterionViewSet(SolicitationScopedMixin, viewsets.GenericViewSet):
     model = Criterion
     serializer_class = CriterionSerializer
@@ -26,35 +32,29 @@ class CriterionViewSet(SolicitationScopedMixin, viewsets.GenericViewSet):
     @extend_schema(
         description="The evaluation criteria with their weights (members).",
         responses=CriterionSerializer(many=True),
+        examples=[OpenApiExample("Price and approach", value=CRITERIA, response_only=True)],
     )
     def list(self, request, *args, **kwargs):
         return self.render(CriterionSerializer, self.get_queryset(), many=True)
 
     @extend_schema(
         description=(
-            "Replace every criterion (officers): a list whose weights total exactly 100, with "
-            "exactly one price criterion. Errors name the entry, e.g. `criteria.1.weight`."
+            "Replace every criterion (officers): weights total exactly 100, with exactly one "
+            "price criterion, at most 20. Errors name the entry, e.g. `criteria.1.weight`."
         ),
-        request=CriterionInput(many=True),
+        request=CriteriaInput,
         responses={200: CriterionSerializer(many=True), 409: NOT_EDITABLE},
         examples=[
-            OpenApiExample("Price and approach", value=CRITERIA, request_only=True),
+            OpenApiExample("Price and approach", value=CRITERIA_BODY, request_only=True),
+            OpenApiExample("Saved", value=CRITERIA, response_only=True, status_codes=["200"]),
             validation_example(
                 "Weights total 90", "criteria", "Weights total 90; they must total 100."
             ),
         ],
     )
-    def replace(self, request, *args, **kwargs):
+    def update(self, request, *args, **kwargs):
         solicitation = self.solicitation
-        criteria = CriterionInput(data=request.data, many=True, max_length=MAX_CRITERIA)
-        if not criteria.is_valid():
-            # Name entries like the service does (criteria.1.weight) and a body that is not a
-            # list of criteria as `criteria` itself.
-            errors = criteria.errors
-            if isinstance(errors, dict):
-                errors = errors.get("non_field_errors", errors)
-            raise serializers.ValidationError({"criteria": errors})
-        services.criteria_set(
-            actor=self.actor, solicitation=solicitation, criteria=criteria.validated_data
-        )
+        # The body's types only; the service reads each entry and names it (criteria.1.weight).
+        criteria = request.data.get("criteria") if isinstance(request.data, dict) else None
+        services.criteria_set(actor=self.actor, solicitation=solicitation, criteria=criteria)
         return self.render(CriterionSerializer, self.get_queryset(), many=True)

@@ -6,6 +6,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
+from departments.api.examples import validation_error
+
 # --- parameters and error responses ---------------------------------------------------------
 
 REFERENCE = OpenApiParameter(
@@ -44,16 +46,7 @@ class ConflictErrorResponse(serializers.Serializer):
     errors = ConflictError(many=True)
 
 
-def validation_example(name: str, attr: str, detail: str, code: str = "invalid"):
-    return OpenApiExample(
-        name,
-        value={
-            "type": "validation_error",
-            "errors": [{"code": code, "detail": detail, "attr": attr}],
-        },
-        response_only=True,
-        status_codes=["400"],
-    )
+validation_example = validation_error
 
 
 NOT_EDITABLE = conflict(
@@ -61,6 +54,11 @@ NOT_EDITABLE = conflict(
     "not_editable",
     "A published solicitation cannot be changed this way; publish an addendum instead.",
 )
+
+
+def refused_move(description: str, detail: str) -> OpenApiResponse:
+    """A documented 409 for a move the lifecycle table refuses from the current state."""
+    return conflict(description, "invalid_transition", detail)
 
 
 # --- example payloads: solicitations and line items -----------------------------------------
@@ -88,9 +86,17 @@ LINE_ITEM = {
     "unit": "each",
     "site": "Main St & Elm St",
     "estimated_unit_price": "2500.00",
-    "estimated_unit_price_minor": 250000,
     "amount": "10000.00",
-    "amount_minor": 1000000,
+}
+SENSOR = {
+    "id": 13,
+    "position": 2,
+    "description": "Speed sensor",
+    "quantity": "2.000",
+    "unit": "each",
+    "site": "Main St & Elm St",
+    "estimated_unit_price": "1200.00",
+    "amount": "2400.00",
 }
 SOLICITATION_DETAIL = {
     **SOLICITATION,
@@ -112,7 +118,7 @@ SOLICITATION_DETAIL = {
             "responded_at": "2026-02-20T15:04:05-06:00",
         },
     ],
-    "line_items": [LINE_ITEM],
+    "line_items": [LINE_ITEM, SENSOR],
     "criteria": [
         {"position": 1, "name": "Price", "description": "", "weight": 40, "is_price": True},
         {
@@ -123,7 +129,7 @@ SOLICITATION_DETAIL = {
             "is_price": False,
         },
     ],
-    "estimated_total_minor": 1240000,
+    "estimated_total": "12400.00",
     "current_split": {"number": 1, "status": "proposed"},
 }
 SOLICITATION_CREATE = {
@@ -141,35 +147,34 @@ SOLICITATION_CREATE = {
 # --- example payloads: cost splits ----------------------------------------------------------
 
 
-def usd(minor: int) -> dict:
-    return {"minor": minor, "display": f"USD {minor // 100:,}.{minor % 100:02d}"}
-
-
 SPLIT_TABLE = {
-    "total": usd(1240000),
-    "in_kind": usd(0),
-    "payable": usd(1240000),
+    "total": "12400.00",
+    "in_kind_amount": "0.00",
+    "payable": "12400.00",
     "departments": [
-        {"department": "PSD", **usd(500000)},
-        {"department": "TRN", **usd(740000)},
+        {"department": "PSD", "amount": "5000.00"},
+        {"department": "TRN", "amount": "7400.00"},
     ],
     "lines": [
         {
             "line_item": 12,
             "description": "Traffic camera",
-            "amount": usd(1000000),
-            "in_kind": usd(0),
+            "amount": "10000.00",
+            "in_kind_amount": "0.00",
             "shares": [
-                {"department": "PSD", **usd(500000)},
-                {"department": "TRN", **usd(500000)},
+                {"department": "PSD", "amount": "5000.00"},
+                {"department": "TRN", "amount": "5000.00"},
             ],
         },
         {
             "line_item": 13,
             "description": "Speed sensor",
-            "amount": usd(240000),
-            "in_kind": usd(0),
-            "shares": [{"department": "PSD", **usd(0)}, {"department": "TRN", **usd(240000)}],
+            "amount": "2400.00",
+            "in_kind_amount": "0.00",
+            "shares": [
+                {"department": "PSD", "amount": "0.00"},
+                {"department": "TRN", "amount": "2400.00"},
+            ],
         },
     ],
 }
@@ -184,23 +189,34 @@ SPLIT_VERSION = {
     "status": "proposed",
     "departments": ["PSD", "TRN"],
     "inputs": SPLIT_BODY["inputs"],
-    "in_kind": {"contributor": "", "description": "", "amount_minor": 0},
+    "in_kind": {"amount": "0.00", "contributor": "", "description": ""},
     "note": SPLIT_BODY["note"],
     "table": SPLIT_TABLE,
-    "decisions": [
+    "shares": [
+        {
+            "department": "PSD",
+            "amount": "5000.00",
+            "status": "pending",
+            "reason": "",
+            "decided_by": None,
+            "decided_at": None,
+        },
         {
             "department": "TRN",
-            "decision": "approved",
+            "amount": "7400.00",
+            "status": "approved",
             "reason": "",
             "decided_by": "head.trn",
             "decided_at": "2026-02-22T10:00:00-06:00",
-        }
+        },
     ],
     "created_by": "officer",
     "created_at": "2026-02-21T11:00:00-06:00",
 }
 SPLIT_EXAMPLES = [
-    OpenApiExample("By line item: camera 50/50, sensor 100% TRN", value=SPLIT_BODY),
+    OpenApiExample(
+        "By line item: camera 50/50, sensor 100% TRN", value=SPLIT_BODY, request_only=True
+    ),
     OpenApiExample(
         "Percentage",
         value={
@@ -213,11 +229,11 @@ SPLIT_EXAMPLES = [
         "Fixed amounts, with a donated first year",
         value={
             "method": "fixed",
-            "inputs": {"amounts": {"TRN": "6400.00", "PSD": "5000.00"}},
+            "inputs": {"amounts": {"TRN": "6,400.00", "PSD": "5,000.00"}},
             "in_kind": {
+                "amount": "1,000.00",
                 "contributor": "Acme Traffic Systems",
                 "description": "Year 1 maintenance donated",
-                "amount": "1000.00",
             },
         },
         request_only=True,
@@ -241,13 +257,23 @@ SPLIT_EXAMPLES = [
 
 CRITERIA = [
     {
+        "position": 1,
         "name": "Price",
         "description": "Lowest total scores highest.",
         "weight": 40,
         "is_price": True,
     },
-    {"name": "Technical approach", "description": "", "weight": 60, "is_price": False},
+    {
+        "position": 2,
+        "name": "Technical approach",
+        "description": "",
+        "weight": 60,
+        "is_price": False,
+    },
 ]
+CRITERIA_BODY = {
+    "criteria": [{k: v for k, v in criterion.items() if k != "position"} for criterion in CRITERIA]
+}
 
 PARTICIPATION = {
     "id": 2,

@@ -13,20 +13,14 @@ from procurements import selectors, services
 from procurements.api.common import SolicitationScopedMixin
 from procurements.api.examples import LINE_ITEM, NOT_EDITABLE, REFERENCE, validation_example
 from procurements.models import LineItem
-from procurements.serializers import LineItemInput, LineItemSerializer
+from procurements.serializers.line_items import LineItemInput, LineItemSerializer
 
 
-@extend_schema(parameters=[REFERENCE])
+@extend_schema(parameters=[REFERENCE], tags=["line items"])
 @extend_schema_view(
     list=extend_schema(
         description="Line items of the solicitation, in order (members).",
-        examples=[
-            OpenApiExample(
-                "Cameras",
-                value={"count": 1, "next": None, "previous": None, "results": [LINE_ITEM]},
-                response_only=True,
-            )
-        ],
+        examples=[OpenApiExample("Cameras", value=LINE_ITEM, response_only=True)],
     ),
     retrieve=extend_schema(description="One line item (members)."),
     create=extend_schema(
@@ -44,7 +38,7 @@ from procurements.serializers import LineItemInput, LineItemSerializer
                     "quantity": "4",
                     "unit": "each",
                     "site": "Main St & Elm St",
-                    "estimated_unit_price": "2500.00",
+                    "estimated_unit_price": "2,500.00",
                 },
                 request_only=True,
             ),
@@ -53,7 +47,6 @@ from procurements.serializers import LineItemInput, LineItemSerializer
                 "Fractions of a cent",
                 "estimated_unit_price",
                 "USD amounts have at most 2 decimal places.",
-                "max_decimal_places",
             ),
         ],
     ),

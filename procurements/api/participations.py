@@ -12,8 +12,9 @@ from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from departments.api.base import AnyMember
 from procurements import selectors, services
-from procurements.api.common import AnyMember, SolicitationScopedMixin
+from procurements.api.common import SolicitationScopedMixin
 from procurements.api.examples import (
     NOT_EDITABLE,
     PARTICIPATION,
@@ -21,12 +22,15 @@ from procurements.api.examples import (
     validation_example,
 )
 from procurements.models import Participation
-from procurements.serializers import DepartmentInput, ParticipationSerializer
+from procurements.serializers.participations import DepartmentInput, ParticipationSerializer
 
 
-@extend_schema(parameters=[REFERENCE])
+@extend_schema(parameters=[REFERENCE], tags=["participations"])
 @extend_schema_view(
-    list=extend_schema(description="Departments invited to the solicitation and their answers."),
+    list=extend_schema(
+        description="Departments invited to the solicitation and their answers.",
+        examples=[OpenApiExample("Public Safety", value=PARTICIPATION, response_only=True)],
+    ),
     retrieve=extend_schema(description="One department's participation."),
     create=extend_schema(
         description="Invite a department of the municipality by code (officers).",
@@ -42,8 +46,8 @@ from procurements.serializers import DepartmentInput, ParticipationSerializer
     ),
     destroy=extend_schema(
         description=(
-            "Withdraw a department (officers; never the lead). An existing split must be "
-            "proposed again."
+            "Withdraw a department (officers; never the lead). If it had joined, an existing "
+            "split must be proposed again. It can be invited again later."
         ),
         responses={204: OpenApiResponse(description="Withdrawn."), 409: NOT_EDITABLE},
     ),
@@ -58,7 +62,10 @@ from procurements.serializers import DepartmentInput, ParticipationSerializer
         responses={200: ParticipationSerializer, 409: NOT_EDITABLE},
     ),
 )
-@extend_validation_errors(["invalid"], field_name="department", actions=["create", "destroy"])
+@extend_validation_errors(
+    ["invalid", "required", "does_not_exist"], field_name="department", actions=["create"]
+)
+@extend_validation_errors(["invalid"], field_name="department", actions=["destroy"])
 class ParticipationViewSet(SolicitationScopedMixin, viewsets.GenericViewSet):
     model = Participation
     serializer_class = ParticipationSerializer
@@ -66,7 +73,7 @@ class ParticipationViewSet(SolicitationScopedMixin, viewsets.GenericViewSet):
     action_permissions = {"join": [AnyMember], "decline": [AnyMember]}
 
     def get_tenant_queryset(self):
-        return self.solicitation.participations.select_related("department")
+        return selectors.participations_of(self.solicitation)
 
     def get_object(self):
         return selectors.participation_get(self.solicitation, self.kwargs["pk"])
@@ -86,7 +93,7 @@ class ParticipationViewSet(SolicitationScopedMixin, viewsets.GenericViewSet):
         return self.render(ParticipationSerializer, participation, status_code=201)
 
     def destroy(self, request, *args, **kwargs):
-        services.participation_remove(actor=self.actor, participation=self.get_object())
+        services.participation_withdraw(actor=self.actor, participation=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @action(detail=True, methods=["post"])

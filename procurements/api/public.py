@@ -12,13 +12,11 @@ from rest_framework import viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from departments.selectors import municipalities_public
-from p3hub.errors import NotFound
+from departments.selectors import municipality_public_get
 from procurements import selectors
-from procurements.api.common import MAX_REFERENCE
 from procurements.api.examples import PUBLIC_SOLICITATION, REFERENCE, STATUS_HELP
 from procurements.models import Solicitation
-from procurements.serializers import (
+from procurements.serializers.public import (
     PublicSolicitationDetailSerializer,
     PublicSolicitationSerializer,
 )
@@ -56,24 +54,14 @@ class PublicSolicitationFilter(django_filters.FilterSet):
         return selectors.solicitations_filtered(queryset, status=value)
 
 
+@extend_schema(tags=["public"], auth=[])
 @extend_schema_view(
     list=extend_schema(
         description=(
             "Published solicitations of every municipality, newest first (no login). Dates "
             "are in each municipality's local time."
         ),
-        examples=[
-            OpenApiExample(
-                "Cameras",
-                value={
-                    "count": 1,
-                    "next": None,
-                    "previous": None,
-                    "results": [PUBLIC_SOLICITATION],
-                },
-                response_only=True,
-            )
-        ],
+        examples=[OpenApiExample("Cameras", value=PUBLIC_SOLICITATION, response_only=True)],
     ),
     retrieve=extend_schema(
         description="One published solicitation with its line items and documents (no login).",
@@ -117,9 +105,6 @@ class PublicSolicitationViewSet(viewsets.GenericViewSet):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):
-        municipality = municipalities_public().filter(slug=kwargs["municipality_slug"]).first()
-        reference = kwargs["reference"]
-        if municipality is None or "\x00" in reference or len(reference) > MAX_REFERENCE:
-            raise NotFound("Not found.")
-        solicitation = selectors.solicitation_public_get(municipality, reference)
+        municipality = municipality_public_get(kwargs["municipality_slug"])
+        solicitation = selectors.solicitation_public_get(municipality, kwargs["reference"])
         return Response(PublicSolicitationDetailSerializer(solicitation).data)

@@ -7,8 +7,9 @@ from drf_standardized_errors.openapi_validation_errors import extend_validation_
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 
+from departments.api.base import AnyMember
 from procurements import selectors, services
-from procurements.api.common import AnyMember, ProcurementAPIMixin, solicitation_of
+from procurements.api.common import ProcurementAPIMixin
 from procurements.api.examples import (
     NOT_EDITABLE,
     REFERENCE,
@@ -16,11 +17,11 @@ from procurements.api.examples import (
     SOLICITATION_CREATE,
     SOLICITATION_DETAIL,
     STATUS_HELP,
-    conflict,
+    refused_move,
     validation_example,
 )
 from procurements.models import Solicitation
-from procurements.serializers import (
+from procurements.serializers.solicitations import (
     CancelInput,
     HistoryEventSerializer,
     SolicitationCreateInput,
@@ -68,16 +69,11 @@ class SolicitationFilter(django_filters.FilterSet):
 _SOLICITATION_WRITES = ["create", "partial_update"]
 
 
+@extend_schema(tags=["solicitations"])
 @extend_schema_view(
     list=extend_schema(
         description="Solicitations of the municipality in every state, newest first (members).",
-        examples=[
-            OpenApiExample(
-                "One draft",
-                value={"count": 1, "next": None, "previous": None, "results": [SOLICITATION]},
-                response_only=True,
-            )
-        ],
+        examples=[OpenApiExample("One draft", value=SOLICITATION, response_only=True)],
     ),
     retrieve=extend_schema(
         description="One solicitation with its departments, line items, criteria and split.",
@@ -130,6 +126,13 @@ _SOLICITATION_WRITES = ["create", "partial_update"]
         ],
     ),
 )
+@extend_validation_errors(["invalid", "required"], field_name="title", actions=_SOLICITATION_WRITES)
+@extend_validation_errors(["invalid", "required"], field_name="kind", actions=_SOLICITATION_WRITES)
+@extend_validation_errors(
+    ["invalid", "required", "does_not_exist"],
+    field_name="lead_department",
+    actions=["create"],
+)
 @extend_validation_errors(["date_order"], field_name="opening_at", actions=_SOLICITATION_WRITES)
 @extend_validation_errors(["date_order"], field_name="bids_due_at", actions=_SOLICITATION_WRITES)
 @extend_validation_errors(
@@ -146,7 +149,7 @@ class SolicitationViewSet(ProcurementAPIMixin, viewsets.GenericViewSet):
         return selectors.solicitations_for(self.actor)
 
     def get_object(self):
-        return solicitation_of(self.actor, self.kwargs["reference"])
+        return selectors.solicitation_get_for(self.actor, self.kwargs["reference"])
 
     def list(self, request, *args, **kwargs):
         return self.render_page(self.filter_queryset(self.get_queryset()))
@@ -176,10 +179,11 @@ class SolicitationViewSet(ProcurementAPIMixin, viewsets.GenericViewSet):
         request=None,
         responses={
             200: SolicitationDetailSerializer,
-            409: conflict(
-                "Not every department approved the current split, or it no longer adds up.",
-                "not_approved",
-                "Only an approved solicitation can be published.",
+            409: refused_move(
+                "Not approved yet, or already published (`invalid_transition`); or the "
+                "current split is not approved by every department or no longer adds up "
+                "(`not_approved`, `split_mismatch`).",
+                "This solicitation is in approval: it cannot be published.",
             ),
         },
         examples=[
@@ -203,10 +207,9 @@ class SolicitationViewSet(ProcurementAPIMixin, viewsets.GenericViewSet):
         request=CancelInput,
         responses={
             200: SolicitationDetailSerializer,
-            409: conflict(
+            409: refused_move(
                 "Already awarded or cancelled.",
-                "invalid_transition",
-                "A solicitation cannot go from cancelled to cancelled.",
+                "This solicitation is cancelled: it cannot be cancelled.",
             ),
         },
         examples=[
@@ -232,19 +235,12 @@ class SolicitationViewSet(ProcurementAPIMixin, viewsets.GenericViewSet):
             OpenApiExample(
                 "Proposed",
                 value={
-                    "count": 1,
-                    "next": None,
-                    "previous": None,
-                    "results": [
-                        {
-                            "seq": 41,
-                            "verb": "cost_split.propose",
-                            "actor": "officer",
-                            "created_at": "2026-02-21T11:00:00-06:00",
-                            "before": None,
-                            "after": {"version": 1, "method": "line_item"},
-                        }
-                    ],
+                    "seq": 41,
+                    "verb": "cost_split.propose",
+                    "actor": "officer",
+                    "created_at": "2026-02-21T11:00:00-06:00",
+                    "before": None,
+                    "after": {"version": 1, "method": "line_item"},
                 },
                 response_only=True,
             )

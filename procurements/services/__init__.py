@@ -1,35 +1,33 @@
 """Every write to solicitations and their cost splits: one function per use case, each taking
 the acting TenantActor, checking role, state and clock in one transaction, and recording an
-audit event on the solicitation (its history)."""
+audit event on the solicitation (its history). One module per resource."""
 
-from procurements.services.solicitations import (
-    criteria_set,
-    document_add,
-    line_item_add,
-    line_item_remove,
-    line_item_update,
+from procurements.services.cost_splits import (
+    cost_split_preview,
+    cost_split_propose,
+    share_approve,
+    share_reject,
+)
+from procurements.services.criteria import criteria_set
+from procurements.services.documents import document_add
+from procurements.services.line_items import line_item_add, line_item_remove, line_item_update
+from procurements.services.participations import (
     participation_decline,
     participation_invite,
     participation_join,
-    participation_remove,
+    participation_withdraw,
+)
+from procurements.services.solicitations import (
     solicitation_cancel,
     solicitation_create,
     solicitation_publish,
     solicitation_update,
     solicitations_close_due,
 )
-from procurements.services.splits import (
-    cost_split_approve,
-    cost_split_preview,
-    cost_split_propose,
-    cost_split_reject,
-)
 
 __all__ = [
-    "cost_split_approve",
     "cost_split_preview",
     "cost_split_propose",
-    "cost_split_reject",
     "criteria_set",
     "document_add",
     "line_item_add",
@@ -38,7 +36,9 @@ __all__ = [
     "participation_decline",
     "participation_invite",
     "participation_join",
-    "participation_remove",
+    "participation_withdraw",
+    "share_approve",
+    "share_reject",
     "solicitation_cancel",
     "solicitation_create",
     "solicitation_publish",

@@ -1,15 +1,12 @@
 """The workspace's forms, each posting to its own URL: one form, one service. A refusal
 re-renders the workspace with that form's errors; success redirects back to its section."""
 
-from django.contrib import messages
-from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.cache import patch_vary_headers
-from django.views.generic import TemplateView
 
 from departments import selectors as department_selectors
-from departments.views import apply_service_error, get_or_404, raise_as_http
-from p3hub.errors import ApplicationError
+from departments.views import get_or_404
+from p3hub.money import format_money
 from procurements import forms, selectors, services
 from procurements.views.base import split_table
 from procurements.views.manage import SolicitationActionView, SolicitationMixin
@@ -18,10 +15,10 @@ from procurements.views.manage import SolicitationActionView, SolicitationMixin
 class SolicitationUpdateView(SolicitationActionView):
     form_name, fragment = "edit_form", "overview"
 
-    def build_form(self):
-        return forms.SolicitationEditForm(self.request.POST, initial=self.edit_initial())
+    def build_form(self, data=None, files=None):
+        return forms.SolicitationEditForm(data, initial=self.edit_initial())
 
-    def run_service(self, form):
+    def run(self, form):
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
         return services.solicitation_update(
             actor=self.actor, solicitation=self.solicitation, **changes
@@ -34,84 +31,74 @@ class SolicitationUpdateView(SolicitationActionView):
 class LineItemAddView(SolicitationActionView):
     form_name, fragment = "line_form", "line-items"
 
-    def build_form(self):
-        return forms.LineItemForm(self.request.POST, currency=self.currency)
+    def build_form(self, data=None, files=None):
+        return forms.LineItemForm(data, currency=self.currency)
 
-    def run_service(self, form):
-        data = form.cleaned_data
+    def run(self, form):
         return services.line_item_add(
-            actor=self.actor,
-            solicitation=self.solicitation,
-            description=data["description"],
-            quantity=data["quantity"],
-            unit=data["unit"],
-            site=data["site"],
-            estimated_unit_price_minor=data["estimated_unit_price"],
+            actor=self.actor, solicitation=self.solicitation, **form.cleaned_data
         )
 
     def success_message(self, item):
         return f"Line item “{item.description}” was added."
 
 
-class LineItemEditView(SolicitationMixin, TemplateView):
-    """A focused page for one line item: GET shows it filled in, POST saves it."""
-
-    template_name = "procurements/manage/line_item_form.html"
-
+class LineItemMixin(SolicitationMixin):
     def load_objects(self):
         super().load_objects()
         self.item = get_or_404(selectors.line_item_get, self.solicitation, self.kwargs["pk"])
 
-    def get_context_data(self, **kwargs):
-        kwargs.setdefault("form", self.form())
-        kwargs.update(solicitation=self.solicitation, item=self.item, currency=self.currency)
-        return super().get_context_data(**kwargs)
 
-    def form(self, data=None) -> forms.LineItemForm:
+class LineItemEditView(LineItemMixin, SolicitationActionView):
+    """A focused page for one line item: GET shows it filled in, POST saves it."""
+
+    template_name = "procurements/manage/line_item_form.html"
+    http_method_names = ["get", "post"]
+    form_name, fragment = "form", "line-items"
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("form", self.build_form())
+        return {
+            **kwargs,
+            "solicitation": self.solicitation,
+            "item": self.item,
+            "currency": self.currency,
+            "actor": self.actor,
+            "section": self.section,
+            "municipality": self.municipality,
+            "view": self,
+        }
+
+    def build_form(self, data=None, files=None):
         item = self.item
         initial = {
             "description": item.description,
             "quantity": item.quantity,
             "unit": item.unit,
             "site": item.site,
-            "estimated_unit_price": item.estimated_unit_price_minor,
+            "estimated_unit_price": format_money(
+                item.estimated_unit_price_minor, self.currency
+            ).removeprefix(f"{self.currency} "),
         }
         return forms.LineItemForm(data, initial=initial, currency=self.currency)
 
-    def post(self, request, *args, **kwargs):
-        form, status = self.form(request.POST), 400
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.line_item_update(
-                    actor=self.actor,
-                    item=self.item,
-                    description=data["description"],
-                    quantity=data["quantity"],
-                    unit=data["unit"],
-                    site=data["site"],
-                    estimated_unit_price_minor=data["estimated_unit_price"],
-                )
-            except ApplicationError as error:
-                apply_service_error(form, error)
-                status = error.status_code
-            else:
-                messages.success(request, f"Line item “{data['description']}” was saved.")
-                return redirect(self.detail_url("line-items"))
-        return self.render_to_response(self.get_context_data(form=form), status=status)
+    def failure_context(self, form):
+        return {"form": form}
+
+    def run(self, form):
+        return services.line_item_update(actor=self.actor, item=self.item, **form.cleaned_data)
+
+    def success_message(self, item):
+        return f"Line item “{item.description}” was saved."
 
 
-class LineItemRemoveView(SolicitationActionView):
+class LineItemRemoveView(LineItemMixin, SolicitationActionView):
     form_name, fragment = "remove_form", "line-items"
 
-    def load_objects(self):
-        super().load_objects()
-        self.item = get_or_404(selectors.line_item_get, self.solicitation, self.kwargs["pk"])
+    def build_form(self, data=None, files=None):
+        return forms.NoInputForm(data)
 
-    def build_form(self):
-        return forms.NoInputForm(self.request.POST)
-
-    def run_service(self, form):
+    def run(self, form):
         services.line_item_remove(actor=self.actor, item=self.item)
         return self.item
 
@@ -122,18 +109,13 @@ class LineItemRemoveView(SolicitationActionView):
 class CriteriaSetView(SolicitationActionView):
     form_name, fragment = "criteria_formset", "criteria"
 
-    def build_form(self):
-        return forms.criteria_formset(self.request.POST)
+    def build_form(self, data=None, files=None):
+        return forms.criteria_formset(data)
 
-    def run_service(self, formset):
-        criteria, self.rows = forms.criteria_from(formset)
+    def run(self, formset):
         return services.criteria_set(
-            actor=self.actor, solicitation=self.solicitation, criteria=criteria
+            actor=self.actor, solicitation=self.solicitation, criteria=formset.criteria()
         )
-
-    def apply_error(self, formset, error):
-        raise_as_http(error)
-        forms.apply_criteria_error(formset, self.rows, error)
 
     def success_message(self, criteria):
         return "The evaluation criteria were saved."
@@ -142,11 +124,11 @@ class CriteriaSetView(SolicitationActionView):
 class ParticipationInviteView(SolicitationActionView):
     form_name, fragment = "invite_form", "participants"
 
-    def build_form(self):
+    def build_form(self, data=None, files=None):
         departments = department_selectors.departments_for(self.actor)
-        return forms.InviteForm(self.request.POST, departments=departments)
+        return forms.InviteForm(data, departments=departments)
 
-    def run_service(self, form):
+    def run(self, form):
         return services.participation_invite(
             actor=self.actor,
             solicitation=self.solicitation,
@@ -158,7 +140,7 @@ class ParticipationInviteView(SolicitationActionView):
 
 
 class ParticipationActionView(SolicitationActionView):
-    """Join, decline or remove one participation: a button, no input."""
+    """Join, decline or withdraw one participation: a button, no input."""
 
     form_name, fragment = "participation_form", "participants"
     service = None
@@ -170,12 +152,11 @@ class ParticipationActionView(SolicitationActionView):
             selectors.participation_get, self.solicitation, self.kwargs["pk"]
         )
 
-    def build_form(self):
-        return forms.NoInputForm(self.request.POST)
+    def build_form(self, data=None, files=None):
+        return forms.NoInputForm(data)
 
-    def run_service(self, form):
-        self.service(actor=self.actor, participation=self.participation)
-        return self.participation
+    def run(self, form):
+        return self.service(actor=self.actor, participation=self.participation)
 
     def success_message(self, participation):
         return f"{participation.department.name} {self.done}."
@@ -189,30 +170,20 @@ class ParticipationDeclineView(ParticipationActionView):
     service, done = staticmethod(services.participation_decline), "declined"
 
 
-class ParticipationRemoveView(ParticipationActionView):
-    service, done = staticmethod(services.participation_remove), "no longer takes part"
+class ParticipationWithdrawView(ParticipationActionView):
+    service, done = staticmethod(services.participation_withdraw), "no longer takes part"
 
 
-class SplitProposeView(SolicitationActionView):
+class CostSplitProposeView(SolicitationActionView):
     form_name, fragment = "split_form", "cost-split"
 
-    def build_form(self):
-        return self.split_form(self.request.POST)
+    def build_form(self, data=None, files=None):
+        return self.split_form(data)
 
-    def run_service(self, form):
-        data = form.cleaned_data
+    def run(self, form):
         return services.cost_split_propose(
-            actor=self.actor,
-            solicitation=self.solicitation,
-            in_kind_contributor=data["in_kind_contributor"],
-            in_kind_description=data["in_kind_description"],
-            note=data["note"],
-            **form.service_arguments(),
+            actor=self.actor, solicitation=self.solicitation, **form.service_arguments()
         )
-
-    def apply_error(self, form, error):
-        raise_as_http(error)
-        form.apply_service_error(error)
 
     def success_message(self, version):
         return (
@@ -221,43 +192,46 @@ class SplitProposeView(SolicitationActionView):
         )
 
 
-class SplitPreviewView(SplitProposeView):
+class CostSplitPreviewView(CostSplitProposeView):
     """Computes the split without saving it. htmx swaps in the split form region (the table,
     or the errors beside the inputs); without JavaScript the whole page comes back."""
 
     partial_template_name = "procurements/manage/_split_form.html"
 
-    def post(self, request, *args, **kwargs):
-        form, status, preview = self.build_form(), 400, None
-        if form.is_valid():
-            try:
-                result = services.cost_split_preview(
-                    actor=self.actor, solicitation=self.solicitation, **form.service_arguments()
-                )
-            except ApplicationError as error:
-                self.apply_error(form, error)
-                status = error.status_code
-            else:
-                status = 200
-                descriptions = {line.pk: line.description for line in form.lines}
-                caption = f"Preview of the cost split, in {self.currency}"
-                preview = split_table(result.as_json(), descriptions, self.currency, caption)
-        failed = self.fragment if preview is None else ""
-        context = self.get_context_data(split_form=form, preview=preview, failed=failed)
-        partial = request.htmx and not request.htmx.history_restore_request
+    def run(self, form):
+        self.preview_form = form
+        return services.cost_split_preview(
+            actor=self.actor, solicitation=self.solicitation, **form.service_arguments()
+        )
+
+    def failure_context(self, form):
+        return {"split_form": form, "failed": self.fragment}
+
+    def succeeded(self, result):
+        form = self.preview_form
+        descriptions = {line.pk: line.description for line in form.lines}
+        caption = f"Preview of the cost split, in {self.currency}"
+        preview = split_table(result.as_json(), descriptions, self.currency, caption)
+        return self.render_split(form, preview=preview)
+
+    def render_to_response(self, context, **response_kwargs):
+        partial = self.request.htmx and not self.request.htmx.history_restore_request
         template = self.partial_template_name if partial else self.template_name
-        response = TemplateResponse(request, template, context, status=status)
+        response = TemplateResponse(self.request, template, context, **response_kwargs)
         patch_vary_headers(response, ["HX-Request"])
         return response
+
+    def render_split(self, form, *, preview):
+        return self.render_to_response(self.get_context_data(split_form=form, preview=preview))
 
 
 class DocumentAddView(SolicitationActionView):
     form_name, fragment = "document_form", "documents"
 
-    def build_form(self):
-        return forms.DocumentForm(self.request.POST, self.request.FILES)
+    def build_form(self, data=None, files=None):
+        return forms.DocumentForm(data, files)
 
-    def run_service(self, form):
+    def run(self, form):
         return services.document_add(
             actor=self.actor,
             solicitation=self.solicitation,
@@ -272,10 +246,10 @@ class DocumentAddView(SolicitationActionView):
 class PublishView(SolicitationActionView):
     form_name, fragment = "publish_form", "status"
 
-    def build_form(self):
-        return forms.NoInputForm(self.request.POST)
+    def build_form(self, data=None, files=None):
+        return forms.NoInputForm(data)
 
-    def run_service(self, form):
+    def run(self, form):
         return services.solicitation_publish(actor=self.actor, solicitation=self.solicitation)
 
     def success_message(self, solicitation):
@@ -285,10 +259,10 @@ class PublishView(SolicitationActionView):
 class CancelView(SolicitationActionView):
     form_name, fragment = "cancel_form", "status"
 
-    def build_form(self):
-        return forms.ReasonForm(self.request.POST)
+    def build_form(self, data=None, files=None):
+        return forms.ReasonForm(data)
 
-    def run_service(self, form):
+    def run(self, form):
         return services.solicitation_cancel(
             actor=self.actor, solicitation=self.solicitation, reason=form.cleaned_data["reason"]
         )

@@ -1,57 +1,58 @@
-"""The heads' approval inbox, and their decisions on one cost split version."""
+"""The heads' approval inbox, and their decisions on their departments' shares."""
 
-from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import redirect
 from django.views.generic import TemplateView
 
 from departments import selectors as department_selectors
-from departments.views import TenantViewMixin, apply_service_error, get_or_404
-from p3hub.errors import ApplicationError
-from p3hub.money import format_money
+from departments.views import ServiceFormMixin, TenantViewMixin, get_or_404
 from procurements import forms, selectors, services
+from procurements.models import CostSplitShare
 from procurements.views.base import PAGE_SIZE, version_table
 
 
 class ApprovalInboxView(TenantViewMixin, TemplateView):
-    """What awaits the actor's decision as a department head, one row per (version,
-    department), each with its whole split; and the decisions taken lately."""
+    """The shares awaiting the actor's decision as a department head, each with its version's
+    whole split and the moves open on it; and the decisions taken lately."""
 
     template_name = "procurements/approval_inbox.html"
     section = "approvals"
 
     def get_context_data(self, **kwargs):
-        currency = self.actor.municipality.currency
+        currency = self.municipality.currency
         page = Paginator(selectors.approvals_pending_for(self.actor), PAGE_SIZE).get_page(
             self.request.GET.get("page")
         )
         failed = kwargs.pop("failed_form", None)
-        for row in page:
-            version = row.costsplitversion
-            row.share = format_money(version.result["departments"][row.department.code], currency)
-            row.table = version_table(version, currency)
-            key = (version.pk, row.department_id)
-            row.reject_form = forms.ReasonForm(prefix=f"reject-{key[0]}-{key[1]}")
-            if failed is not None and key == self.decision_key():
-                row.error_form = failed
+        for share in page:
+            share.table = version_table(share.version, currency)
+            share.moves = CostSplitShare.lifecycle.open_names(share, self.actor)
+            key = (share.version_id, share.department_id)
+            share.reject_form = forms.ReasonForm(prefix=reject_prefix(*key))
+            if failed is not None and key == self.decided_share_key():
+                share.error_form = failed
                 if isinstance(failed, forms.ReasonForm):
-                    row.reject_form = failed
+                    share.reject_form = failed
         kwargs.update(
             page=page,
             currency=currency,
             is_head=bool(self.actor.headed_department_ids),
-            decided=selectors.decisions_recent_for(self.actor),
+            decided=selectors.shares_decided_for(self.actor),
             failed_form=failed,
         )
         return super().get_context_data(**kwargs)
 
-    def decision_key(self):
+    def decided_share_key(self):
         return None
 
 
-class DecisionView(ApprovalInboxView):
-    """POST only: approve or reject one version for one department. The department comes
-    from the URL; the service checks that the actor heads it (403 otherwise)."""
+def reject_prefix(version_pk: int, department_pk: int) -> str:
+    """One reject form per share on the inbox page: its fields' names carry the share."""
+    return f"reject-{version_pk}-{department_pk}"
+
+
+class DecisionView(ServiceFormMixin, ApprovalInboxView):
+    """POST only: approve or reject one department's share of one version. The department
+    comes from the URL; the service checks that the actor heads it (403 otherwise)."""
 
     http_method_names = ["post"]
 
@@ -64,37 +65,26 @@ class DecisionView(ApprovalInboxView):
             department_selectors.department_get_for, self.actor, self.kwargs["department_pk"]
         )
 
-    def decision_key(self):
+    def decided_share_key(self):
         return (self.version.pk, self.department.pk)
 
-    def build_form(self):
-        raise NotImplementedError
+    def failure_context(self, form):
+        return {"failed_form": form}
 
-    def decide(self, form):
-        raise NotImplementedError
-
-    def post(self, request, *args, **kwargs):
-        form, status = self.build_form(), 400
-        if form.is_valid():
-            try:
-                message = self.decide(form)
-            except ApplicationError as error:
-                apply_service_error(form, error)
-                status = error.status_code
-            else:
-                messages.success(request, message)
-                return redirect("approval-inbox", self.actor.municipality.slug)
-        return self.render_to_response(self.get_context_data(failed_form=form), status=status)
+    def success_url(self, share):
+        return self.tenant_url("approval-inbox")
 
 
 class ApproveView(DecisionView):
-    def build_form(self):
-        return forms.NoInputForm(self.request.POST)
+    def build_form(self, data=None, files=None):
+        return forms.NoInputForm(data)
 
-    def decide(self, form):
-        services.cost_split_approve(
+    def run(self, form):
+        return services.share_approve(
             actor=self.actor, version=self.version, department=self.department
         )
+
+    def success_message(self, share):
         reference = self.version.solicitation.reference
         return (
             f"You approved the {self.department.code} share of {reference} v{self.version.number}."
@@ -102,16 +92,17 @@ class ApproveView(DecisionView):
 
 
 class RejectView(DecisionView):
-    def build_form(self):
-        key = f"reject-{self.version.pk}-{self.department.pk}"
-        return forms.ReasonForm(self.request.POST, prefix=key)
+    def build_form(self, data=None, files=None):
+        return forms.ReasonForm(data, prefix=reject_prefix(*self.decided_share_key()))
 
-    def decide(self, form):
-        services.cost_split_reject(
+    def run(self, form):
+        return services.share_reject(
             actor=self.actor,
             version=self.version,
             department=self.department,
             reason=form.cleaned_data["reason"],
         )
+
+    def success_message(self, share):
         reference = self.version.solicitation.reference
         return f"You rejected {reference} v{self.version.number} for {self.department.code}."

@@ -2,20 +2,16 @@
 filtered list, the facts both detail pages show."""
 
 from django.core.paginator import Paginator
-from django.template.response import TemplateResponse
-from django.utils.cache import patch_vary_headers
 
+from departments.views import partial_response
 from p3hub.money import format_money
 from procurements import forms, selectors
-from procurements.models import CostSplitVersion, Participation, Solicitation
-from procurements.splits import line_amount_minor
+from procurements.allocation import line_amount_minor
+from procurements.models import CostSplitVersion, Solicitation
 
 PAGE_SIZE = 20
 HISTORY_LIMIT = 100  # the full trail is on the audit page
 PUBLIC_STATUSES = [(s.value, s.label) for s in Solicitation.Status if s in Solicitation.PUBLIC]
-
-
-# --- presentation -----------------------------------------------------------------------------
 
 
 def split_table(result: dict, descriptions: dict, currency: str, caption: str) -> dict:
@@ -55,28 +51,6 @@ def version_table(version: CostSplitVersion, currency: str) -> dict:
     return split_table(version.result, descriptions, currency, caption)
 
 
-def version_summary(version: CostSplitVersion, currency: str) -> list[dict]:
-    """Each department of a version with its share and its head's decision (prefetched)."""
-    decisions = {decision.department_id: decision for decision in version.decisions.all()}
-    return [
-        {
-            "department": department,
-            "share": format_money(version.result["departments"].get(department.code, 0), currency),
-            "decision": decisions.get(department.pk),
-        }
-        for department in version.departments.all()
-    ]
-
-
-def joined_departments(solicitation: Solicitation) -> list:
-    """From the participations the selectors prefetch: no query."""
-    return [
-        p.department
-        for p in solicitation.participations.all()
-        if p.status == Participation.Status.JOINED
-    ]
-
-
 def priced_lines(lines) -> list:
     for line in lines:
         line.amount_minor = line_amount_minor(line.quantity, line.estimated_unit_price_minor)
@@ -113,15 +87,7 @@ class FilteredListMixin:
             context["page"] = Paginator(self.solicitations(**filters), PAGE_SIZE).get_page(
                 request.GET.get("page")
             )
-        partial = request.htmx and not request.htmx.history_restore_request
-        response = TemplateResponse(
-            request,
-            self.partial_template_name if partial else self.template_name,
-            self.get_context_data(**context),
-            status=status,
-        )
-        patch_vary_headers(response, ["HX-Request"])  # caches keep the two renderings apart
-        return response
+        return partial_response(self, context, status=status)
 
 
 def solicitation_facts(solicitation: Solicitation) -> dict:
@@ -129,7 +95,7 @@ def solicitation_facts(solicitation: Solicitation) -> dict:
     lines = priced_lines(list(selectors.line_items_of(solicitation)))
     return {
         "solicitation": solicitation,
-        "participants": joined_departments(solicitation),
+        "participants": solicitation.joined_departments(),
         "lines": lines,
         "estimate_minor": sum(line.amount_minor for line in lines),
         "criteria": list(solicitation.criteria.all()),

@@ -127,9 +127,9 @@ def test_an_admin_of_another_city_creates_in_their_own_city_only(actor):
         ({"code": "PRK", "name": "x" * 121}, "name"),
         ({"code": "PRK", "name": "Parks", "fund_codes": "500-PRK"}, "fund_codes"),
         ({"code": "PRK", "name": "Parks", "fund_codes": {"a": 1}}, "fund_codes"),
-        ({"code": "PRK", "name": "Parks", "fund_codes": ["500 PRK"]}, "fund_codes"),
-        ({"code": "PRK", "name": "Parks", "fund_codes": [""]}, "fund_codes"),
-        ({"code": "PRK", "name": "Parks", "fund_codes": ["x" * 31]}, "fund_codes"),
+        ({"code": "PRK", "name": "Parks", "fund_codes": ["500 PRK"]}, "fund_codes.0"),
+        ({"code": "PRK", "name": "Parks", "fund_codes": [""]}, "fund_codes.0"),
+        ({"code": "PRK", "name": "Parks", "fund_codes": ["x" * 31]}, "fund_codes.0"),
     ],
 )
 def test_department_create_names_the_bad_field_and_writes_nothing(actor, kwargs, field):

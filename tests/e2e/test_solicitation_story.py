@@ -97,7 +97,7 @@ def preview_and_propose(page) -> None:
     expect(preview.locator("tfoot")).to_contain_text("USD 7,400.00")
     assert page.evaluate("window.notReloaded") is True
     page.locator("#split-preview").scroll_into_view_if_needed()
-    check_screen(page, "split-preview")
+    check_screen(page, "cost-split-preview")
     page.get_by_role("button", name="Propose this split").click()
     expect(page.locator(".notice--success")).to_contain_text("Version 1 of the cost split")
 

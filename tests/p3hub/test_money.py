@@ -1,43 +1,49 @@
-"""p3hub.money: exact, float-free allocation (DESIGN.md invariant 6 and section 6)."""
+"""p3hub.money: exact, float-free allocation and amounts as people type them (DESIGN.md
+invariant 6 and section 6). Percentage rules live in procurements.allocation and are tested in
+tests/procurements/test_allocation.py."""
 
 import ast
 import inspect
 import math
+import time
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
+from types import MappingProxyType
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from p3hub import money
 from p3hub.money import (
     MoneyError,
     allocate,
-    allocate_amount,
-    check_percentages,
     format_money,
     from_minor,
     minor_units,
+    parse_amount,
     to_minor,
 )
 
 PROPERTY = settings(max_examples=200, deadline=None)
 
 department_codes = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=1, max_size=6)
-decimal_weights = st.decimals(
-    min_value=0, max_value=10**6, places=4, allow_nan=False, allow_infinity=False
+# Plain whole numbers, and percentages in ten-thousandths (60% = 600_000) as
+# procurements.allocation passes them.
+int_weights = st.one_of(
+    st.integers(min_value=0, max_value=10**9),
+    st.integers(min_value=0, max_value=1_000_000),
+    st.integers(min_value=0, max_value=3),
 )
-int_weights = st.integers(min_value=0, max_value=10**9)
-weight_maps = st.dictionaries(
-    department_codes, st.one_of(decimal_weights, int_weights), min_size=1, max_size=200
-).filter(lambda weights: any(weights.values()))
+weight_maps = st.dictionaries(department_codes, int_weights, min_size=1, max_size=200).filter(
+    lambda weights: any(weights.values())
+)
 totals = st.integers(min_value=0, max_value=10**15)
+CURRENCIES = ["USD", "JPY", "KWD"]
 
 
 def exact_share(total: int, weights: dict, key: str) -> Fraction:
-    weight_sum = sum((Fraction(w) for w in weights.values()), Fraction(0))
-    return Fraction(total) * Fraction(weights[key]) / weight_sum
+    return Fraction(total * weights[key], sum(weights.values()))
 
 
 # --- allocate: properties -------------------------------------------------------------------
@@ -90,6 +96,7 @@ def test_deterministic_and_independent_of_insertion_order(total, weights, data):
 
     assert allocate(total, weights) == first
     assert allocate(total, shuffled) == first
+    assert allocate(total, MappingProxyType(shuffled)) == first
     assert list(allocate(total, shuffled)) == sorted(weights)
 
 
@@ -102,14 +109,22 @@ def test_negative_totals_mirror_positive_ones(total, weights):
 
 
 @PROPERTY
-@given(total=totals, weights=weight_maps)
-def test_result_ignores_the_callers_decimal_context(total, weights):
-    expected = allocate(total, weights)
+@given(total=totals, weights=weight_maps, factor=st.integers(min_value=1, max_value=10**6))
+def test_scaling_every_weight_changes_nothing(total, weights, factor):
+    scaled = {key: weight * factor for key, weight in weights.items()}
 
-    with localcontext() as context:
-        context.prec = 3
-        context.rounding = ROUND_DOWN
-        assert allocate(total, weights) == expected
+    assert allocate(total, scaled) == allocate(total, weights)
+
+
+@PROPERTY
+@given(total=totals, weights=weight_maps)
+def test_allocate_leaves_its_arguments_alone(total, weights):
+    before = dict(weights)
+
+    parts = allocate(total, weights)
+
+    assert weights == before
+    assert parts is not weights
 
 
 # --- allocate: examples ---------------------------------------------------------------------
@@ -125,27 +140,43 @@ def test_largest_remainder_beats_key_order():
     assert allocate(100, {"A": 1, "B": 2, "C": 4}) == {"A": 14, "B": 29, "C": 57}
 
 
-def test_percentage_weights_with_four_decimals():
-    weights = {"PSD": Decimal("33.3333"), "TRN": Decimal("33.3333"), "WTR": Decimal("33.3334")}
+def test_percentage_weights_in_ten_thousandths():
+    # 33.3333%, 33.3333%, 33.3334% of USD 10,000.00.
+    weights = {"PSD": 333_333, "TRN": 333_333, "WTR": 333_334}
 
     assert allocate(1_000_000, weights) == {"PSD": 333_333, "TRN": 333_333, "WTR": 333_334}
+    # 60% / 40% of one cent more than an even split.
+    assert allocate(101, {"PSD": 600_000, "TRN": 400_000}) == {"PSD": 61, "TRN": 40}
 
 
 def test_zero_weight_gets_nothing_even_with_leftover_units():
     assert allocate(10, {"A": 1, "B": 1, "C": 1, "Z": 0}) == {"A": 4, "B": 3, "C": 3, "Z": 0}
+    assert allocate(10, {"A": 0, "B": 0, "C": 3}) == {"A": 0, "B": 0, "C": 10}
 
 
 def test_zero_total():
     assert allocate(0, {"A": 1, "B": 0}) == {"A": 0, "B": 0}
-    assert allocate(0, {"A": 0, "B": 0}) == {"A": 0, "B": 0}
+    assert allocate(0, {"B": 0, "A": 0}) == {"A": 0, "B": 0}
+    assert list(allocate(0, {"B": 0, "A": 0})) == ["A", "B"]
 
 
 def test_negative_total_tie_break_is_symmetric():
     assert allocate(-100, {"WTR": 1, "TRN": 1, "PSD": 1}) == {"PSD": -34, "TRN": -33, "WTR": -33}
+    assert allocate(-1, {"B": 1, "A": 1}) == {"A": -1, "B": 0}
 
 
 def test_single_department_takes_everything():
-    assert allocate(12_345, {"PSD": Decimal("0.0001")}) == {"PSD": 12_345}
+    assert allocate(12_345, {"PSD": 1}) == {"PSD": 12_345}
+    assert allocate(-12_345, {"PSD": 10**30}) == {"PSD": -12_345}
+
+
+def test_huge_totals_and_weights_stay_exact():
+    total = 10**40 + 1
+
+    parts = allocate(total, {"A": 10**30, "B": 10**30 + 1, "C": 1})
+
+    assert sum(parts.values()) == total
+    assert parts["C"] in {(total // (2 * 10**30 + 2)), (total // (2 * 10**30 + 2)) + 1}
 
 
 @pytest.mark.parametrize(
@@ -155,19 +186,24 @@ def test_single_department_takes_everything():
         (True, {"A": 1}, TypeError),
         (Decimal(100), {"A": 1}, TypeError),
         ("100", {"A": 1}, TypeError),
+        (None, {"A": 1}, TypeError),
         (100, {"A": 0.5}, TypeError),
+        (100, {"A": 1.0}, TypeError),
         (100, {"A": True}, TypeError),
         (100, {"A": "1"}, TypeError),
+        (100, {"A": None}, TypeError),
+        (100, {"A": Decimal(1)}, TypeError),  # weights are whole numbers now
+        (100, {"A": Decimal("33.3333")}, TypeError),
+        (100, {"A": Decimal("NaN")}, TypeError),
+        (100, {"A": Fraction(1, 3)}, TypeError),
         (100, {1: 1}, TypeError),
+        (100, {("A",): 1}, TypeError),
         (100, [("A", 1)], TypeError),
+        (100, None, TypeError),
         (100, {}, MoneyError),
         (100, {"A": 1, "B": -1}, MoneyError),
-        (100, {"A": Decimal("-0.0001")}, MoneyError),
-        (100, {"A": 0, "B": Decimal(0)}, MoneyError),
-        (100, {"A": Decimal("NaN")}, MoneyError),
-        (100, {"A": Decimal("Infinity")}, MoneyError),
-        (100, {"A": Decimal("1E+40")}, MoneyError),
-        (100, {"A": Decimal("1E-999999")}, MoneyError),
+        (100, {"A": 0, "B": 0}, MoneyError),
+        (-1, {"A": 0}, MoneyError),
     ],
 )
 def test_allocate_rejects_bad_input(total, weights, error):
@@ -181,46 +217,6 @@ def test_negative_weight_error_names_the_department():
 
     assert excinfo.value.key == "TRN"
     assert isinstance(excinfo.value, ValueError)
-
-
-# --- allocate_amount ------------------------------------------------------------------------
-
-
-def test_allocate_amount_returns_decimals_in_major_units():
-    parts = allocate_amount(Decimal("100.00"), "USD", {"WTR": 1, "TRN": 1, "PSD": 1})
-
-    assert parts == {"PSD": Decimal("33.34"), "TRN": Decimal("33.33"), "WTR": Decimal("33.33")}
-    assert all(type(part) is Decimal for part in parts.values())
-    assert str(parts["PSD"]) == "33.34"
-
-
-def test_allocate_amount_in_zero_and_three_decimal_currencies():
-    assert allocate_amount(1000, "JPY", {"A": 1, "B": 2}) == {"A": Decimal(333), "B": Decimal(667)}
-    assert allocate_amount(Decimal("1.000"), "KWD", {"A": 1, "B": 2}) == {
-        "A": Decimal("0.333"),
-        "B": Decimal("0.667"),
-    }
-
-
-def test_allocate_amount_refuses_sub_minor_totals_and_floats():
-    with pytest.raises(MoneyError, match="decimals"):
-        allocate_amount(Decimal("100.005"), "USD", {"A": 1})
-    with pytest.raises(MoneyError, match="decimals"):
-        allocate_amount(Decimal("0.5"), "JPY", {"A": 1})
-    with pytest.raises(TypeError):
-        allocate_amount(100.0, "USD", {"A": 1})
-    with pytest.raises(TypeError):
-        allocate_amount("100.00", "USD", {"A": 1})
-
-
-@PROPERTY
-@given(total=totals, weights=weight_maps)
-def test_allocate_amount_sums_to_the_total(total, weights):
-    amount = from_minor(total, "USD")
-
-    parts = allocate_amount(amount, "USD", weights)
-
-    assert sum(parts.values(), Decimal(0)) == amount
 
 
 # --- currencies and conversion --------------------------------------------------------------
@@ -248,6 +244,8 @@ def test_minor_units(currency, exponent):
 def test_malformed_currency_codes_are_refused(currency):
     with pytest.raises(MoneyError, match="currency"):
         minor_units(currency)
+    with pytest.raises(MoneyError, match="currency"):
+        parse_amount("1", currency)
 
 
 def test_currency_must_be_a_string():
@@ -285,12 +283,16 @@ def test_to_minor_uses_the_rounding_it_is_given():
         to_minor("0.125", "USD", rounding="ROUND_SIDEWAYS")
 
 
-def test_to_minor_ignores_the_callers_decimal_context():
+def test_conversions_ignore_the_callers_decimal_context():
     with localcontext() as context:
         context.prec = 3
         context.rounding = ROUND_DOWN
         assert to_minor("123456789012.345", "USD") == 12_345_678_901_235
         assert from_minor(10**20 + 1, "USD") == Decimal("1000000000000000000.01")
+        assert parse_amount("123,456,789,012.35", "USD") == 12_345_678_901_235
+        assert parse_amount(Decimal("123456789012.35"), "USD") == 12_345_678_901_235
+        with pytest.raises(MoneyError, match="at most 2 decimal places"):
+            parse_amount("123,456,789,012.351", "USD")
 
 
 @PROPERTY
@@ -367,55 +369,221 @@ def test_format_money(minor, currency, text):
     assert format_money(minor, currency) == text
 
 
-# --- percentages ----------------------------------------------------------------------------
+# --- parse_amount ---------------------------------------------------------------------------
 
 
-def test_valid_percentages_pass():
-    check_percentages(
-        {"PSD": Decimal("33.3333"), "TRN": Decimal("33.3333"), "WTR": Decimal("33.3334")}
+@pytest.mark.parametrize(
+    ("value", "currency", "minor"),
+    [
+        # USD: two decimals.
+        (2500, "USD", 250_000),
+        ("2500", "USD", 250_000),
+        ("2,500.00", "USD", 250_000),
+        ("$2,500.00", "USD", 250_000),
+        ("$ 2,500", "USD", 250_000),
+        ("USD 2,500", "USD", 250_000),
+        ("usd 2,500", "USD", 250_000),
+        ("USD2500", "USD", 250_000),
+        ("  2,500.5  ", "USD", 250_050),
+        (Decimal("2500.5"), "USD", 250_050),
+        (Decimal("2500.50"), "USD", 250_050),
+        (Decimal("2.5E+3"), "USD", 250_000),
+        ("2500.000", "USD", 250_000),  # trailing zeros change nothing
+        (".5", "USD", 50),
+        ("2500.", "USD", 250_000),
+        ("0.01", "USD", 1),
+        ("0", "USD", 0),
+        ("-0", "USD", 0),
+        (0, "USD", 0),
+        ("1,234,567.89", "USD", 123_456_789),
+        ("999", "USD", 99_900),
+        ("999,999", "USD", 99_999_900),
+        ("+2500", "USD", 250_000),
+        ("-2,500.00", "USD", -250_000),  # the sign is kept; callers decide
+        ("- 2500", "USD", -250_000),
+        ("-$2,500.00", "USD", -250_000),
+        ("-USD 2,500", "USD", -250_000),
+        (-7, "USD", -700),
+        (Decimal("-0.01"), "USD", -1),
+        ("999,999,999,999,999,999,999,999,999,999.99", "USD", 10**32 - 1),
+        # JPY: no decimals.
+        (2500, "JPY", 2_500),
+        ("2,500", "JPY", 2_500),
+        ("¥2,500", "JPY", 2_500),
+        ("JPY 1,234,567", "JPY", 1_234_567),
+        ("2500.", "JPY", 2_500),
+        ("2500.00", "JPY", 2_500),
+        (Decimal("2500.0"), "JPY", 2_500),
+        ("-1", "JPY", -1),
+        # KWD: three decimals.
+        ("2,500", "KWD", 2_500_000),
+        ("2,500.125", "KWD", 2_500_125),
+        ("KWD 1.5", "KWD", 1_500),
+        ("kwd .005", "KWD", 5),
+        (Decimal("0.001"), "KWD", 1),
+        (3, "KWD", 3_000),
+    ],
+)
+def test_parse_amount_reads_what_people_type(value, currency, minor):
+    result = parse_amount(value, currency)
+
+    assert result == minor
+    assert type(result) is int
+
+
+@pytest.mark.parametrize(
+    ("value", "currency", "message"),
+    [
+        # Not an amount; the example follows the currency's decimals.
+        ("abc", "USD", "Enter an amount such as 2,500.00."),
+        ("", "USD", "Enter an amount such as 2,500.00."),
+        ("   ", "USD", "Enter an amount such as 2,500.00."),
+        (".", "USD", "Enter an amount such as 2,500.00."),
+        ("-", "USD", "Enter an amount such as 2,500.00."),
+        ("$", "USD", "Enter an amount such as 2,500.00."),
+        ("USD", "USD", "Enter an amount such as 2,500.00."),
+        ("2,5", "USD", "Enter an amount such as 2,500.00."),
+        ("1,0000", "USD", "Enter an amount such as 2,500.00."),
+        ("1,000,00", "USD", "Enter an amount such as 2,500.00."),
+        (",500", "USD", "Enter an amount such as 2,500.00."),
+        ("2 500", "USD", "Enter an amount such as 2,500.00."),
+        ("2.500,00", "USD", "Enter an amount such as 2,500.00."),
+        ("1.2.3", "USD", "Enter an amount such as 2,500.00."),
+        ("--5", "USD", "Enter an amount such as 2,500.00."),
+        ("$$5", "USD", "Enter an amount such as 2,500.00."),
+        ("USD $5", "USD", "Enter an amount such as 2,500.00."),
+        ("1e3", "USD", "Enter an amount such as 2,500.00."),
+        ("NaN", "USD", "Enter an amount such as 2,500.00."),
+        ("Infinity", "USD", "Enter an amount such as 2,500.00."),
+        ("0x10", "USD", "Enter an amount such as 2,500.00."),
+        ("1_000", "USD", "Enter an amount such as 2,500.00."),
+        ("2500\x00", "USD", "Enter an amount such as 2,500.00."),
+        ("(2,500)", "USD", "Enter an amount such as 2,500.00."),
+        (Decimal("NaN"), "USD", "Enter an amount such as 2,500.00."),
+        (Decimal("sNaN"), "USD", "Enter an amount such as 2,500.00."),
+        (Decimal("-Infinity"), "USD", "Enter an amount such as 2,500.00."),
+        (None, "USD", "Enter an amount such as 2,500.00."),
+        (b"2500", "USD", "Enter an amount such as 2,500.00."),
+        (Fraction(5, 2), "USD", "Enter an amount such as 2,500.00."),
+        (["2500"], "USD", "Enter an amount such as 2,500.00."),
+        (2500.0, "USD", "Enter an amount such as 2,500.00."),
+        (float("nan"), "USD", "Enter an amount such as 2,500.00."),
+        (True, "USD", "Enter an amount such as 2,500.00."),
+        (False, "USD", "Enter an amount such as 2,500.00."),
+        ("abc", "JPY", "Enter an amount such as 2,500."),
+        ("2,5", "JPY", "Enter an amount such as 2,500."),
+        (0.5, "JPY", "Enter an amount such as 2,500."),
+        ("abc", "KWD", "Enter an amount such as 2,500.000."),
+        (True, "KWD", "Enter an amount such as 2,500.000."),
+        # Another currency's code.
+        ("EUR 2,500", "USD", "Give the amount in USD."),
+        ("eur 2,500", "USD", "Give the amount in USD."),
+        ("-EUR 5", "USD", "Give the amount in USD."),
+        ("USD 2,500", "JPY", "Give the amount in JPY."),
+        ("ABC 1", "KWD", "Give the amount in KWD."),
+        # More decimals than the currency has: rounding would change what was typed.
+        ("2500.001", "USD", "USD amounts have at most 2 decimal places."),
+        ("$0.005", "USD", "USD amounts have at most 2 decimal places."),
+        (".001", "USD", "USD amounts have at most 2 decimal places."),
+        ("-0.125", "USD", "USD amounts have at most 2 decimal places."),
+        (Decimal("2500.505"), "USD", "USD amounts have at most 2 decimal places."),
+        (Decimal("1E-99999999"), "USD", "USD amounts have at most 2 decimal places."),
+        ("2500.5", "JPY", "JPY amounts have no decimal places."),
+        (".5", "JPY", "JPY amounts have no decimal places."),
+        (Decimal("0.1"), "JPY", "JPY amounts have no decimal places."),
+        ("1.2345", "KWD", "KWD amounts have at most 3 decimal places."),
+        ("1.23456", "CLF", "CLF amounts have at most 4 decimal places."),
+        # Beyond any budget.
+        ("1,000,000,000,000,000,000,000,000,000,000", "USD", "That amount is too large."),
+        ("1" + "0" * 30, "JPY", "That amount is too large."),
+        ("-1" + "0" * 30, "USD", "That amount is too large."),
+        (10**30, "USD", "That amount is too large."),
+        (-(10**30), "USD", "That amount is too large."),
+        (Decimal("1E+30"), "KWD", "That amount is too large."),
+        (Decimal("1E+999999999"), "USD", "That amount is too large."),
+        ("9" * 61, "USD", "That amount is too large."),
+        ("9" * 1_000_000, "USD", "That amount is too large."),
+    ],
+)
+def test_parse_amount_refuses_with_a_message_for_people(value, currency, message):
+    started = time.perf_counter()
+    with pytest.raises(MoneyError) as excinfo:
+        parse_amount(value, currency)
+
+    assert str(excinfo.value) == message
+    assert isinstance(excinfo.value, ValueError)
+    assert time.perf_counter() - started < 1, "refusing must not do work proportional to 10**n"
+
+
+amount_currencies = st.sampled_from(CURRENCIES)
+
+
+@st.composite
+def typed_minor(draw, *, signed: bool):
+    """Minor units of any amount parse_amount accepts: below 10**30 in major units."""
+    currency = draw(amount_currencies)
+    limit = 10 ** (30 + minor_units(currency)) - 1
+    minor = draw(
+        st.one_of(
+            st.integers(min_value=-limit if signed else 0, max_value=limit),
+            st.integers(min_value=-1000 if signed else 0, max_value=1000),
+            st.sampled_from([0, 1, limit, -limit if signed else limit]),
+        )
     )
-    check_percentages({"PSD": Decimal("33.3334"), "TRN": Decimal("66.66660")})
-    check_percentages({"TRN": 100})
-    check_percentages({"PSD": 50, "TRN": 25, "WTR": Decimal("25.0")})
-    check_percentages({"PSD": Decimal("100.0000"), "TRN": 0})
+    return minor, currency
 
 
-def test_percentage_with_five_decimals_names_the_department():
-    with pytest.raises(MoneyError, match=r"PSD.*4 decimal places") as excinfo:
-        check_percentages({"TRN": Decimal("50.00001"), "PSD": Decimal("49.99999")})
+@PROPERTY
+@given(case=typed_minor(signed=True))
+@example(case=(0, "USD"))
+@example(case=(1, "KWD"))
+@example(case=(10**32 - 1, "USD"))
+def test_parse_amount_reads_back_what_format_money_prints(case):
+    minor, currency = case
 
-    # Both are wrong; the first in key order is reported, so the message is stable.
-    assert excinfo.value.key == "PSD"
+    assert parse_amount(format_money(minor, currency), currency) == minor
 
 
-@pytest.mark.parametrize(
-    "percentages",
-    [
-        {"PSD": Decimal("33.3333"), "TRN": Decimal("33.3333"), "WTR": Decimal("33.3333")},
-        {"PSD": 50, "TRN": 51},
-        {"PSD": Decimal("100.0001")},
-    ],
+@pytest.mark.parametrize(("minor", "currency"), [(-123_456, "USD"), (-1, "JPY"), (-5, "KWD")])
+def test_parse_amount_reads_back_negative_amounts_format_money_prints(minor, currency):
+    assert parse_amount(format_money(minor, currency), currency) == minor
+
+
+@PROPERTY
+@given(case=typed_minor(signed=True))
+@example(case=(-1, "KWD"))
+@example(case=(-(10**32) + 1, "USD"))
+def test_parse_amount_reads_back_what_from_minor_gives(case):
+    minor, currency = case
+    amount = from_minor(minor, currency)
+
+    assert parse_amount(str(amount), currency) == minor
+    assert parse_amount(amount, currency) == minor
+    assert parse_amount(f"{amount:,f}", currency) == minor
+
+
+@PROPERTY
+@given(
+    value=st.one_of(
+        st.text(max_size=70),
+        st.text(alphabet="0123456789,.-+$€ UuSsDdEeRJPYKW", max_size=40),
+        st.floats(),
+        st.decimals(),
+        st.integers(),
+        st.booleans(),
+        st.none(),
+    ),
+    currency=amount_currencies,
 )
-def test_percentages_must_total_exactly_100(percentages):
-    with pytest.raises(MoneyError, match="not exactly 100"):
-        check_percentages(percentages)
-
-
-@pytest.mark.parametrize(
-    ("percentages", "error"),
-    [
-        ({}, MoneyError),
-        ({"PSD": 150, "TRN": -50}, MoneyError),
-        ({"PSD": 50.0, "TRN": 50}, TypeError),
-        ({"PSD": "50", "TRN": 50}, TypeError),
-        ({"PSD": Decimal("NaN")}, MoneyError),
-        ({1: 100}, TypeError),
-        ([("PSD", 100)], TypeError),
-    ],
-)
-def test_check_percentages_rejects_bad_input(percentages, error):
-    with pytest.raises(error):
-        check_percentages(percentages)
+def test_parse_amount_never_speaks_of_cents(value, currency):
+    try:
+        parse_amount(value, currency)
+    except MoneyError as error:
+        message = str(error)
+        assert "cent" not in message.lower()
+        assert "minor" not in message.lower()
+        assert message.endswith(".")
+        assert message[0].isupper()
 
 
 # --- no floats anywhere ---------------------------------------------------------------------
@@ -457,8 +625,13 @@ def test_every_entry_point_refuses_floats(value):
     with pytest.raises(TypeError):
         to_minor(value, "USD")
     with pytest.raises(TypeError):
+        from_minor(value, "USD")
+    with pytest.raises(TypeError):
+        format_money(value, "USD")
+    with pytest.raises(TypeError):
+        allocate(value, {"A": 1})
+    with pytest.raises(TypeError):
         allocate(100, {"A": value})
-    with pytest.raises(TypeError):
-        allocate_amount(value, "USD", {"A": 1})
-    with pytest.raises(TypeError):
-        check_percentages({"A": value})
+    # parse_amount answers people (a float comes from a caller's JSON): a MoneyError.
+    with pytest.raises(MoneyError, match=r"^Enter an amount such as 2,500\.00\.$"):
+        parse_amount(value, "USD")

@@ -103,7 +103,11 @@ def test_bad_solicitation_update_names_the_field_and_changes_nothing(
 def test_malformed_json_is_a_parse_error_and_changes_nothing(officer, cameras):
     before = database_state()
 
-    for target in (SOLICITATIONS, url(cameras, "line-items/"), url(cameras, "split-versions/")):
+    for target in (
+        SOLICITATIONS,
+        url(cameras, "line-items/"),
+        url(cameras, "cost-split-versions/"),
+    ):
         for raw in ('{"kind": "RFP",', "[" * 100_000, '{"title": "\\ud800"', "\xff"):
             response = officer.generic("POST", target, raw, content_type="application/json")
             assert response.status_code == 400, (target, raw[:10])
@@ -192,18 +196,19 @@ APPROACH = {"name": "Approach", "weight": 60}
         ([PRICE, APPROACH | {"weight": 0}], "criteria.1.weight"),
         ([PRICE, APPROACH | {"weight": -60}], "criteria.1.weight"),
         ([PRICE, APPROACH | {"weight": 10**40}], "criteria.1.weight"),
+        ([PRICE, APPROACH | {"is_price": "yes"}], "criteria.1.is_price"),
         ([PRICE | {"name": ""}, APPROACH], "criteria.0.name"),
         ([PRICE | {"name": ["Price"]}, APPROACH], "criteria.0.name"),
-        ([PRICE, "Approach"], "criteria.1.non_field_errors"),
-        ({"criteria": [PRICE, APPROACH]}, "criteria"),
+        ([PRICE, "Approach"], "criteria.1"),
         ("Price", "criteria"),
+        ({"Price": 40}, "criteria"),
         ([PRICE] + [APPROACH | {"weight": 1}] * 60, "criteria"),
     ],
 )
 def test_bad_criteria_name_the_entry_and_change_nothing(officer, cameras, body, attr):
     before = database_state()
 
-    response = officer.put(url(cameras, "criteria/"), body)
+    response = officer.put(url(cameras, "criteria/"), {"criteria": body})
 
     assert_refused(response, attr)
     assert database_state() == before
@@ -244,7 +249,7 @@ def test_bad_invitation_names_the_department(officer, cameras, body, attr):
 def test_bad_decisions_name_the_field(api_as, proposed, action, body, attr):
     before = database_state()
 
-    response = api_as("head.trn").post(url(proposed, f"split-versions/1/{action}/"), body)
+    response = api_as("head.trn").post(url(proposed, f"cost-split-versions/1/{action}/"), body)
 
     assert_refused(response, attr)
     assert database_state() == before
@@ -327,7 +332,11 @@ def split_cases(cameras):
                 "inputs": lines,
                 "in_kind": {"contributor": "A", "amount": "12400.01"},
             },
-            "in_kind",
+            "in_kind.amount",
+        ),
+        (
+            {"method": "line_item", "inputs": lines, "in_kind": {"amount": "1"}},
+            "in_kind.contributor",
         ),
         ({"method": "line_item", "inputs": lines, "note": "x" * 2001}, "note"),
     ]
@@ -337,7 +346,7 @@ def test_bad_splits_name_the_value_at_fault_and_change_nothing(officer, cameras)
     before = database_state()
 
     for body, attr in split_cases(cameras):
-        for endpoint in ("split-versions/", "split-versions/preview/"):
+        for endpoint in ("cost-split-versions/", "cost-split-versions/preview/"):
             response = officer.post(url(cameras, endpoint), body)
             assert_refused(response, attr)
 
@@ -347,7 +356,7 @@ def test_bad_splits_name_the_value_at_fault_and_change_nothing(officer, cameras)
 def test_in_kind_needs_a_contributor(officer, cameras):
     body = {"method": "line_item", "inputs": line_item_split(cameras), "in_kind": {"amount": "1"}}
 
-    assert_refused(officer.post(url(cameras, "split-versions/"), body), "in_kind_contributor")
+    assert_refused(officer.post(url(cameras, "cost-split-versions/"), body), "in_kind.contributor")
 
 
 def test_a_split_before_every_invitation_is_answered_is_refused(officer, cameras, departments):
@@ -358,7 +367,7 @@ def test_a_split_before_every_invitation_is_answered_is_refused(officer, cameras
     before = database_state()
 
     response = officer.post(
-        url(cameras, "split-versions/"),
+        url(cameras, "cost-split-versions/"),
         {"method": "line_item", "inputs": line_item_split(cameras)},
     )
 
@@ -425,17 +434,17 @@ def sweep_targets(cameras) -> list[tuple[str, str, str, object]]:
         ("officer", "patch", url(cameras), VALID),
         ("officer", "post", url(cameras, "line-items/"), LINE | {"unit": "each", "site": "s"}),
         ("officer", "patch", url(cameras, f"line-items/{camera}/"), LINE),
-        ("officer", "put", url(cameras, "criteria/"), [PRICE, APPROACH]),
+        ("officer", "put", url(cameras, "criteria/"), {"criteria": [PRICE, APPROACH]}),
         ("officer", "post", url(cameras, "participations/"), {"department": "PSD"}),
         ("head.psd", "post", url(cameras, f"participations/{psd}/join/"), {}),
         ("head.psd", "post", url(cameras, f"participations/{psd}/decline/"), {}),
-        ("officer", "post", url(cameras, "split-versions/preview/"), split),
-        ("officer", "post", url(cameras, "split-versions/"), split),
-        ("head.trn", "post", url(cameras, "split-versions/1/approve/"), {"department": "TRN"}),
+        ("officer", "post", url(cameras, "cost-split-versions/preview/"), split),
+        ("officer", "post", url(cameras, "cost-split-versions/"), split),
+        ("head.trn", "post", url(cameras, "cost-split-versions/1/approve/"), {"department": "TRN"}),
         (
             "head.trn",
             "post",
-            url(cameras, "split-versions/1/reject/"),
+            url(cameras, "cost-split-versions/1/reject/"),
             {"department": "TRN", "reason": "r"},
         ),
         ("officer", "post", url(cameras, "publish/"), {}),

@@ -79,11 +79,11 @@ def test_every_procurement_route_is_walked(api_as, proposed):
         "line-items/",
         f"line-items/{proposed.camera.pk}/",
         "participations/",
-        "split-versions/",
-        "split-versions/1/",
-        "split-versions/1/approve/",
-        "split-versions/1/reject/",
-        "split-versions/preview/",
+        "cost-split-versions/",
+        "cost-split-versions/1/",
+        "cost-split-versions/1/approve/",
+        "cost-split-versions/1/reject/",
+        "cost-split-versions/preview/",
     ]:
         assert base + tail in paths, tail
     assert "/api/v1/riverton/approvals/" in paths
@@ -146,7 +146,7 @@ def test_another_citys_reference_is_not_found_under_riverton(api_as, proposed, p
     crossed = f"/api/v1/riverton/solicitations/{theirs.reference}/"
 
     # When riverton's officer asks for it under riverton's slug: the same 404 as for nothing
-    for tail in ["", "line-items/", "criteria/", "history/", "split-versions/"]:
+    for tail in ["", "line-items/", "criteria/", "history/", "cost-split-versions/"]:
         assert officer.get(crossed + tail).status_code == 404, tail
     cancelled = officer.post(crossed + "cancel/", {"reason": "x"}, format="json")
     assert cancelled.status_code == 404
@@ -162,7 +162,7 @@ def test_lakeside_officer_cannot_reach_riverton_through_lakeside_urls(api_as, pr
     client = api_as("officer.lakeside")
     base = f"/api/v1/lakeside/solicitations/{proposed.reference}/"
 
-    for tail in ["", "line-items/", f"line-items/{proposed.camera.pk}/", "split-versions/1/"]:
+    for tail in ["", "line-items/", f"line-items/{proposed.camera.pk}/", "cost-split-versions/1/"]:
         assert client.get(base + tail).status_code == 404, tail
     assert client.post(base + "publish/").status_code == 404
     lakeside_psd = client.post(

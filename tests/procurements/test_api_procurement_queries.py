@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from departments.models import Department, Municipality
 from procurements.models import (
-    CostSplitDecision,
+    CostSplitShare,
     CostSplitVersion,
     Document,
     LineItem,
@@ -79,21 +79,18 @@ def add_versions(personas, solicitations, *, per_solicitation: int = 1) -> None:
         for s in solicitations
         for n in range(1, per_solicitation + 1)
     )
-    link = CostSplitVersion.departments.through
-    link.objects.bulk_create(
-        link(costsplitversion=v, department=d) for v in versions for d in departments
-    )
-    trn = next(d for d in departments if d.code == "TRN")
-    CostSplitDecision.objects.bulk_create(
-        CostSplitDecision(
+    # TRN approved every superseded version; every other share is pending.
+    CostSplitShare.objects.bulk_create(
+        CostSplitShare(
             version=v,
-            department=trn,
-            decision="approved",
-            decided_by=personas["head.trn"],
-            decided_at=v.created_at,
+            department=d,
+            status="approved" if decided else "pending",
+            decided_by=personas["head.trn"] if decided else None,
+            decided_at=v.created_at if decided else None,
         )
         for v in versions
-        if v.status == "superseded"
+        for d in departments
+        for decided in [v.status == "superseded" and d.code == "TRN"]
     )
 
 
@@ -137,8 +134,8 @@ def test_approval_inbox_query_count_is_constant(api_as, personas):
     many, many_rows = measure(client, url)
     assert many_rows - few_rows == 190
 
-    # 1 token, 2 tenant actor, 3 the count, 4 the page of (version, department) rows joined
-    # with version, solicitation, lead department, proposer and department.
+    # 1 token, 2 tenant actor, 3 the count, 4 the page of shares joined with version,
+    # solicitation, lead department, proposer and department.
     assert few == many == 4
 
 
@@ -149,16 +146,16 @@ def test_split_version_list_query_count_is_constant(api_as, personas):
     add_versions(personas, [many_versions], per_solicitation=200)
 
     def versions_url(solicitation) -> str:
-        return f"/api/v1/riverton/solicitations/{solicitation.reference}/split-versions/{PAGE}"
+        return f"/api/v1/riverton/solicitations/{solicitation.reference}/cost-split-versions/{PAGE}"
 
     few, few_rows = measure(client, versions_url(few_versions))
     many, many_rows = measure(client, versions_url(many_versions))
     assert many_rows - few_rows == 190
 
     # 1 token, 2 tenant actor, 3 the solicitation with 4 its participations (the selector),
-    # 5 the count, 6 the page of versions with their proposer, 7 their departments,
-    # 8 their decisions with department and decider.
-    assert few == many == 8
+    # 5 the count, 6 the page of versions with their proposer, 7 their shares with
+    # department and decider.
+    assert few == many == 7
 
 
 def test_public_list_query_count_is_constant(api_as, personas):

@@ -1,6 +1,7 @@
 """The procurement API end to end: the issue's story, then each resource's behaviour."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
@@ -84,17 +85,18 @@ def test_story_from_draft_to_the_public_list_through_the_api(
         ),
         201,
     )
-    assert camera["estimated_unit_price_minor"] == 250_000
-    assert (camera["amount"], camera["amount_minor"]) == ("10000.00", 1_000_000)
+    assert (camera["estimated_unit_price"], camera["amount"]) == ("2500.00", "10000.00")
 
     # criteria, and Public Safety invited; its head joins
     ok(
         officer.put(
             url(reference, "criteria/"),
-            [
-                {"name": "Price", "weight": 40, "is_price": True},
-                {"name": "Technical approach", "weight": 60},
-            ],
+            {
+                "criteria": [
+                    {"name": "Price", "weight": 40, "is_price": True},
+                    {"name": "Technical approach", "weight": 60},
+                ]
+            },
         )
     )
     invitation = ok(officer.post(url(reference, "participations/"), {"department": "PSD"}), 201)
@@ -112,31 +114,31 @@ def test_story_from_draft_to_the_public_list_through_the_api(
             }
         },
     }
-    preview = ok(officer.post(url(reference, "split-versions/preview/"), split))
-    assert {d["department"]: d["minor"] for d in preview["table"]["departments"]} == {
-        "PSD": 500_000,
-        "TRN": 740_000,
+    preview = ok(officer.post(url(reference, "cost-split-versions/preview/"), split))
+    assert {d["department"]: d["amount"] for d in preview["table"]["departments"]} == {
+        "PSD": "5000.00",
+        "TRN": "7400.00",
     }
-    assert preview["table"]["total"] == {"minor": 1_240_000, "display": "USD 12,400.00"}
+    assert preview["table"]["total"] == "12400.00"
     assert not CostSplitVersion.objects.filter(solicitation__reference=reference).exists()
 
     # and proposes it; both heads find it in their inbox with their share
     with django_capture_on_commit_callbacks(execute=True):
-        version = ok(officer.post(url(reference, "split-versions/"), split), 201)
+        version = ok(officer.post(url(reference, "cost-split-versions/"), split), 201)
     assert (version["number"], version["status"]) == (1, "proposed")
     assert len(mailoutbox) == 2
 
     def inbox():  # the demo seed may have a solicitation awaiting approval too
         rows = ok(head_trn.get(f"{API}/approvals/"))["results"]
-        return [
-            (a["department"], a["share"]["minor"]) for a in rows if a["solicitation"] == reference
-        ]
+        return [(a["department"], a["amount"]) for a in rows if a["solicitation"] == reference]
 
-    assert inbox() == [("TRN", 740_000)]
+    assert inbox() == [("TRN", "7400.00")]
 
     # Then both heads approve, the officer publishes
-    ok(head_trn.post(url(reference, "split-versions/1/approve/"), {"department": "TRN"}))
-    approved = ok(head_psd.post(url(reference, "split-versions/1/approve/"), {"department": "PSD"}))
+    ok(head_trn.post(url(reference, "cost-split-versions/1/approve/"), {"department": "TRN"}))
+    approved = ok(
+        head_psd.post(url(reference, "cost-split-versions/1/approve/"), {"department": "PSD"})
+    )
     assert approved["status"] == "approved"
     assert inbox() == []
     published = ok(officer.post(url(reference, "publish/")))
@@ -155,8 +157,13 @@ def test_story_from_draft_to_the_public_list_through_the_api(
 
     # and the history tells the whole story, newest first
     verbs = [e["verb"] for e in ok(officer.get(url(reference, "history/")))["results"]]
-    assert verbs[0] == "solicitation.status" and verbs[-1] == "solicitation.create"
-    assert {"cost_split.propose", "cost_split.approve", "participation.join"} <= set(verbs)
+    assert verbs[0] == "solicitation.publish" and verbs[-1] == "solicitation.create"
+    assert {
+        "cost_split.propose",
+        "share.approve",
+        "cost_split.approve",
+        "participation.join",
+    } <= set(verbs)
 
 
 # --- solicitations ------------------------------------------------------------------------
@@ -215,7 +222,7 @@ def test_retrieve_shows_line_items_criteria_and_current_split(api_as, cameras, a
 
     detail = ok(api_as("head.psd").get(url(cameras)))
 
-    assert detail["estimated_total_minor"] == 1_240_000
+    assert detail["estimated_total"] == "12400.00"
     assert [c["weight"] for c in detail["criteria"]] == [40, 60]
     assert detail["current_split"] == {"number": 1, "status": "proposed"}
     assert {p["department"]: p["status"] for p in detail["participations"]} == {
@@ -248,14 +255,13 @@ def test_line_item_edit_and_remove(api_as, cameras):
     ok(officer.delete(url(cameras, f"line-items/{cameras.sensor.pk}/")), 204)
 
     assert edited["estimated_unit_price"] == "2600.50"
-    assert edited["estimated_unit_price_minor"] == 260_050
     assert edited["quantity"] == "4.000"
     assert list(LineItem.objects.filter(solicitation=cameras).values_list("pk", flat=True)) == [
         cameras.camera.pk
     ]
 
 
-def test_participation_remove_and_decline(api_as, cameras, departments, personas):
+def test_participation_withdraw_and_decline(api_as, cameras, departments, personas):
     from departments.models import Department, Membership
 
     parks = Department.objects.create(
@@ -284,33 +290,42 @@ def test_participation_remove_and_decline(api_as, cameras, departments, personas
 def test_split_versions_list_retrieve_and_reject(api_as, cameras, actor):
     officer = api_as("officer")
     split = {"method": "percentage", "inputs": {"percentages": {"TRN": "60", "PSD": "40"}}}
-    ok(officer.post(url(cameras, "split-versions/"), split), 201)
+    ok(officer.post(url(cameras, "cost-split-versions/"), split), 201)
 
     rejected = ok(
         api_as("head.psd").post(
-            url(cameras, "split-versions/1/reject/"),
+            url(cameras, "cost-split-versions/1/reject/"),
             {"department": "PSD", "reason": "Forty is too much."},
         )
     )
-    versions = ok(officer.get(url(cameras, "split-versions/")))["results"]
-    one = ok(officer.get(url(cameras, "split-versions/1/")))
+    versions = ok(officer.get(url(cameras, "cost-split-versions/")))["results"]
+    one = ok(officer.get(url(cameras, "cost-split-versions/1/")))
 
     assert rejected["status"] == "rejected"
     assert [v["number"] for v in versions] == [1]
-    assert one["decisions"] == [
+    assert one["shares"] == [
         {
             "department": "PSD",
-            "decision": "rejected",
+            "amount": "4960.00",
+            "status": "rejected",
             "reason": "Forty is too much.",
             "decided_by": "head.psd",
-            "decided_at": one["decisions"][0]["decided_at"],
-        }
+            "decided_at": one["shares"][0]["decided_at"],
+        },
+        {
+            "department": "TRN",
+            "amount": "7440.00",
+            "status": "pending",
+            "reason": "",
+            "decided_by": None,
+            "decided_at": None,
+        },
     ]
-    assert {d["department"]: d["minor"] for d in one["table"]["departments"]} == {
-        "PSD": 496_000,
-        "TRN": 744_000,
+    assert {d["department"]: d["amount"] for d in one["table"]["departments"]} == {
+        "PSD": "4960.00",
+        "TRN": "7440.00",
     }
-    assert ok(officer.get(url(cameras, "split-versions/9/")), 404) is not None
+    assert ok(officer.get(url(cameras, "cost-split-versions/9/")), 404) is not None
 
 
 def test_in_kind_contribution_is_not_paid_by_departments(api_as, cameras):
@@ -324,12 +339,16 @@ def test_in_kind_contribution_is_not_paid_by_departments(api_as, cameras):
         },
     }
 
-    version = ok(api_as("officer").post(url(cameras, "split-versions/"), body), 201)
+    version = ok(api_as("officer").post(url(cameras, "cost-split-versions/"), body), 201)
 
     table = version["table"]
-    assert (table["in_kind"]["minor"], table["payable"]["minor"]) == (240_000, 1_000_000)
-    assert sum(d["minor"] for d in table["departments"]) == 1_000_000
-    assert version["in_kind"]["contributor"] == "Acme Traffic Systems"
+    assert (table["in_kind_amount"], table["payable"]) == ("2400.00", "10000.00")
+    assert sum(Decimal(d["amount"]) for d in table["departments"]) == Decimal("10000.00")
+    assert version["in_kind"] == {
+        "amount": "2400.00",
+        "contributor": "Acme Traffic Systems",
+        "description": "Year 1 maintenance",
+    }
 
 
 def test_public_detail_hides_drafts_and_unknown_cities(api_as, cameras):

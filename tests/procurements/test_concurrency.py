@@ -12,7 +12,7 @@ from django.db import connection
 from p3hub.errors import ApplicationError, InvalidTransition
 from procurements import selectors, services
 from procurements.models import CostSplitVersion, Solicitation
-from procurements.services.splits import basis_of
+from procurements.services.cost_splits import basis_of
 from tests.factories import build_cameras, line_item_split
 from tests.helpers import require_postgresql
 
@@ -51,10 +51,10 @@ def race(jobs: dict[str, Callable[[], object]]) -> dict[str, object]:
 
 def assert_consistent(solicitation, outcomes) -> None:
     """After the race: published or approved only on a current version both heads approved,
-    computed on the line items as they are; otherwise a fresh version with no decisions."""
+    computed on the line items as they are; otherwise a fresh version with no decided shares."""
     solicitation.refresh_from_db()
     current = selectors.current_split_of(solicitation)
-    decided = {d.department.code: d.decision for d in current.decisions.all()}
+    decided = {s.department.code: s.status for s in current.shares.exclude(status="pending")}
     if solicitation.status in (Status.APPROVED, Status.PUBLISHED):
         assert current.status == CostSplitVersion.Status.APPROVED
         assert decided == {"TRN": "approved", "PSD": "approved"}
@@ -97,7 +97,7 @@ def proposed_cameras(actor, departments):
 def approvals(actor, departments, version) -> dict[str, Callable[[], object]]:
     def approve_for(code: str):
         head = actor(f"head.{code.lower()}")
-        return lambda: services.cost_split_approve(
+        return lambda: services.share_approve(
             actor=head, version=version, department=departments[code]
         )
 

@@ -18,7 +18,7 @@ def published(proposed, actor, departments):
     version = selectors.current_split_of(proposed)
     for code in ("TRN", "PSD"):
         head = actor(f"head.{code.lower()}")
-        services.cost_split_approve(actor=head, version=version, department=departments[code])
+        services.share_approve(actor=head, version=version, department=departments[code])
     return services.solicitation_publish(actor=actor("officer"), solicitation=proposed)
 
 
@@ -62,7 +62,7 @@ def test_the_sweep_records_closed_once(published):
     assert published.status == "closed"
     event = AuditEvent.objects.latest("pk")
     assert (event.verb, event.actor_label, event.after) == (
-        "solicitation.status",
+        "solicitation.close",
         "system",
         {"status": "closed"},
     )

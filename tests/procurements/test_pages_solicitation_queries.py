@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from departments.models import Municipality
 from procurements import services
-from procurements.models import CostSplitVersion, Participation, Solicitation
+from procurements.models import CostSplitShare, CostSplitVersion, Participation, Solicitation
 from tests.factories import line_item_split
 from tests.helpers import database_state
 
@@ -72,9 +72,8 @@ def top_up(personas, actor, departments, cameras):
             for s in solicitations
             if s.status == "in_approval"
         )
-        link = CostSplitVersion.departments.through
-        link.objects.bulk_create(
-            link(costsplitversion=v, department=d) for v in versions for d in (trn, psd)
+        CostSplitShare.objects.bulk_create(
+            CostSplitShare(version=v, department=d) for v in versions for d in (trn, psd)
         )
         assert Solicitation.objects.filter(municipality=riverton).count() == total
 

@@ -66,7 +66,7 @@ def test_publishing_before_every_head_approved_is_refused(
 
     # then nothing changes and the page says why
     assert response.status_code == 409
-    assert "Only an approved solicitation can be published." in text(response)
+    assert "This solicitation is in approval: it cannot be published." in text(response)
     assert database_state() == before
 
 
@@ -123,7 +123,9 @@ def test_shares_off_by_a_cent_or_a_ten_thousandth_percent_are_refused_at_propose
     method = "fixed" if group == "amounts" else "percentage"
     before = database_state()
 
-    response = client.post(manage(cameras, "split/propose/"), {"method": method, **inputs})
+    response = client.post(
+        manage(cameras, "cost-split-versions/new/"), {"method": method, **inputs}
+    )
 
     assert response.status_code == 400
     assert message in error_at(response, f"id_split-{group}")
@@ -135,7 +137,7 @@ def test_exact_shares_propose_a_version_and_a_complete_approval_publishes(
 ):
     client.force_login(personas["officer"])
     response = client.post(
-        manage(cameras, "split/propose/"),
+        manage(cameras, "cost-split-versions/new/"),
         {"method": "fixed", "amounts.TRN": "7400.00", "amounts.PSD": "5000.00"},
     )
     assert response.status_code == 302
@@ -159,8 +161,10 @@ def test_preview_shows_the_table_and_saves_nothing(client, personas, cameras):
         for code, share in shares.items()
     }
 
-    plain = client.post(manage(cameras, "split/preview/"), data)
-    partial = client.post(manage(cameras, "split/preview/"), data, headers={"HX-Request": "true"})
+    plain = client.post(manage(cameras, "cost-split-versions/preview/"), data)
+    partial = client.post(
+        manage(cameras, "cost-split-versions/preview/"), data, headers={"HX-Request": "true"}
+    )
 
     assert plain.status_code == partial.status_code == 200
     assert "USD 7,400.00" in text(plain) and "USD 5,000.00" in text(plain)
@@ -299,7 +303,7 @@ def test_draft_documents_are_for_members_only_and_public_once_published(
     assert "private" in response["Cache-Control"]
 
     for username, code in (("head.trn", "TRN"), ("head.psd", "PSD")):
-        services.cost_split_approve(
+        services.share_approve(
             actor=actor(username), version=proposed, department=departments[code]
         )
     services.solicitation_publish(actor=actor("officer"), solicitation=cameras)
@@ -317,7 +321,7 @@ def test_the_public_list_filters_by_text_status_and_department(
     client, personas, actor, departments, cameras, proposed
 ):
     for username, code in (("head.trn", "TRN"), ("head.psd", "PSD")):
-        services.cost_split_approve(
+        services.share_approve(
             actor=actor(username), version=proposed, department=departments[code]
         )
     services.solicitation_publish(actor=actor("officer"), solicitation=cameras)

@@ -10,7 +10,7 @@ from departments.models import Department
 from departments.tenancy import tenant_actor_for
 from procurements import services
 from procurements.models import (
-    CostSplitDecision,
+    CostSplitShare,
     CostSplitVersion,
     Criterion,
     Document,
@@ -29,7 +29,7 @@ MODELS = [
     Criterion,
     Participation,
     CostSplitVersion,
-    CostSplitDecision,
+    CostSplitShare,
     Document,
 ]
 
@@ -49,9 +49,7 @@ def both_cities(actor, departments, cameras):
         method="line_item",
         inputs=line_item_split(cameras),
     )
-    services.cost_split_approve(
-        actor=actor("head.trn"), version=version, department=departments["TRN"]
-    )
+    services.share_approve(actor=actor("head.trn"), version=version, department=departments["TRN"])
     lakeside = actor("officer.lakeside", "lakeside")
     salt = services.solicitation_create(
         actor=lakeside,
@@ -65,7 +63,7 @@ def both_cities(actor, departments, cameras):
         solicitation=salt,
         description="Salt",
         quantity=100,
-        estimated_unit_price_minor=9_000,
+        estimated_unit_price="90.00",
     )
     services.criteria_set(
         actor=lakeside,
@@ -80,7 +78,7 @@ def both_cities(actor, departments, cameras):
     )
     pwd = salt.lead_department
     head = MembershipFactory(municipality=pwd.municipality, department=pwd, role="head")
-    services.cost_split_approve(
+    services.share_approve(
         actor=tenant_actor_for(head.user, "lakeside"), version=version, department=pwd
     )
     for solicitation, who in ((cameras, actor("officer")), (salt, lakeside)):
@@ -103,7 +101,7 @@ def lakeside_row(model, salt):
     rows = model.objects.all()
     if model is Solicitation:
         return rows.get(pk=salt.pk)
-    path = "version__solicitation" if model is CostSplitDecision else "solicitation"
+    path = "version__solicitation" if model is CostSplitShare else "solicitation"
     return rows.filter(**{path: salt}).first()
 
 
@@ -120,7 +118,7 @@ def test_every_changelist_shows_riverton_rows_only(personas, both_cities, model)
     response = tenant_admin(personas).get(admin_url(model, "changelist"))
     assert response.status_code == 200
     shown = response.context["cl"].result_list
-    path = "version__solicitation" if model is CostSplitDecision else "solicitation"
+    path = "version__solicitation" if model is CostSplitShare else "solicitation"
     municipality = "municipality__slug" if model is Solicitation else f"{path}__municipality__slug"
     assert {row.pk for row in shown} == set(
         model.objects.filter(**{municipality: "riverton"}).values_list("pk", flat=True)

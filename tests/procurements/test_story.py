@@ -35,12 +35,8 @@ def test_joint_solicitation_from_draft_to_published(
     with pytest.raises(InvalidTransition):
         services.solicitation_publish(actor=actor("officer"), solicitation=cameras)
 
-    services.cost_split_approve(
-        actor=actor("head.trn"), version=version, department=departments["TRN"]
-    )
-    services.cost_split_approve(
-        actor=actor("head.psd"), version=version, department=departments["PSD"]
-    )
+    services.share_approve(actor=actor("head.trn"), version=version, department=departments["TRN"])
+    services.share_approve(actor=actor("head.psd"), version=version, department=departments["PSD"])
     cameras.refresh_from_db()
     assert cameras.status == Solicitation.Status.APPROVED
 
@@ -54,23 +50,17 @@ def test_line_item_edit_after_approval_makes_a_new_version(actor, departments, c
     version = services.cost_split_propose(
         actor=officer, solicitation=cameras, method="line_item", inputs=line_item_split(cameras)
     )
-    services.cost_split_approve(
-        actor=actor("head.trn"), version=version, department=departments["TRN"]
-    )
-    services.cost_split_approve(
-        actor=actor("head.psd"), version=version, department=departments["PSD"]
-    )
+    services.share_approve(actor=actor("head.trn"), version=version, department=departments["TRN"])
+    services.share_approve(actor=actor("head.psd"), version=version, department=departments["PSD"])
 
-    services.line_item_update(
-        actor=officer, item=cameras.camera, estimated_unit_price_minor=260_000
-    )
+    services.line_item_update(actor=officer, item=cameras.camera, estimated_unit_price="2600.00")
 
     cameras.refresh_from_db()
     version.refresh_from_db()
     assert cameras.status == Solicitation.Status.IN_APPROVAL
     assert version.status == CostSplitVersion.Status.SUPERSEDED
     new = cameras.split_versions.get(status="proposed")
-    assert new.number == 2 and new.decisions.count() == 0
+    assert new.number == 2 and not new.shares.exclude(status="pending").exists()
     assert new.result["departments"] == {"PSD": 520_000, "TRN": 760_000}
     with pytest.raises(InvalidTransition):
         services.solicitation_publish(actor=officer, solicitation=cameras)

@@ -1,4 +1,5 @@
-"""The cost-split engine (DESIGN.md 6): pure functions, no database, no floats.
+"""The allocation engine behind every cost split (DESIGN.md 6): pure functions, no database,
+no floats. Amounts here are minor units (ints); services parse what people typed first.
 
 Every method ends in the same shape: a matrix line x department in minor units whose rows add
 up to each line's amount (less its in-kind part) and whose columns add up to each department's
@@ -11,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from functools import lru_cache
 
-from p3hub.money import allocate_int
+from p3hub.money import allocate
 
 PERCENTAGE, FIXED, LINE_ITEM, QUANTITY = "percentage", "fixed", "line_item", "quantity"
 METHODS = (PERCENTAGE, FIXED, LINE_ITEM, QUANTITY)
@@ -119,11 +120,11 @@ def compute_split(
 
 def _in_kind(in_kind_minor: int, total: int) -> int:
     if isinstance(in_kind_minor, bool) or not isinstance(in_kind_minor, int):
-        raise SplitError("The in-kind amount must be a whole number of cents.", field="in_kind")
+        raise SplitError("Enter the in-kind amount as money.", field="in_kind_amount")
     if not 0 <= in_kind_minor <= total:
         raise SplitError(
             "The in-kind contribution must be between zero and the estimated total.",
-            field="in_kind",
+            field="in_kind_amount",
         )
     return in_kind_minor
 
@@ -132,7 +133,7 @@ def _spread(amount: int, weights: dict[str, int], count: int) -> list[int]:
     """`amount` spread over `count` positions in proportion to `weights` (keyed "0".."n-1")."""
     if amount == 0:
         return [0] * count
-    parts = allocate_int(amount, {_index_key(int(k)): w for k, w in weights.items()})
+    parts = allocate(amount, {_index_key(int(k)): w for k, w in weights.items()})
     return [parts[_index_key(i)] for i in range(count)]
 
 
@@ -152,9 +153,7 @@ def _fill(net: list[int], columns: dict[str, int]) -> list[dict[str, int]]:
     rows = []
     for amount in net:
         row = (
-            allocate_int(amount, remaining)
-            if any(remaining.values())
-            else dict.fromkeys(remaining, 0)
+            allocate(amount, remaining) if any(remaining.values()) else dict.fromkeys(remaining, 0)
         )
         for code, part in row.items():
             remaining[code] -= part
@@ -185,7 +184,7 @@ def _parse_units(kind: type, value, places: int) -> int | str:
     try:
         number = Decimal(value.strip() if kind is str else value)
     except InvalidOperation:
-        return f"“{value}” is not a number."
+        return "Enter a number."
     if not number.is_finite() or number < 0:
         return "Enter a number of zero or more."
     if number > MAX_TOTAL_MINOR:  # a fixed amount may be as large as any total
@@ -195,7 +194,7 @@ def _parse_units(kind: type, value, places: int) -> int | str:
     numerator, denominator = number.as_integer_ratio()
     whole, rest = divmod(numerator * 10**places, denominator)
     if rest:
-        return "Amounts are whole cents." if places == 0 else f"At most {places} decimal places."
+        return "Use no decimal places." if places == 0 else f"At most {places} decimal places."
     return whole
 
 
@@ -231,15 +230,14 @@ def _check_percent_total(units: dict[str, int], field: str) -> dict[str, int]:
 
 def _percentage_matrix(lines, net, departments, inputs, payable):
     units = _per_department(inputs.get("percentages"), departments, "percentages", 4)
-    return _fill(net, allocate_int(payable, _check_percent_total(units, "percentages")))
+    return _fill(net, allocate(payable, _check_percent_total(units, "percentages")))
 
 
 def _fixed_matrix(lines, net, departments, inputs, payable):
     columns = _per_department(inputs.get("amounts"), departments, "amounts", 0)
     if sum(columns.values()) != payable:
         raise SplitError(
-            f"Fixed amounts total {sum(columns.values())} cents; they must total exactly "
-            f"{payable} cents.",
+            "The fixed amounts do not add up to what the departments pay together.",
             field="amounts",
             amounts=(sum(columns.values()), payable),
         )
@@ -277,7 +275,7 @@ def _line_item_matrix(lines, net, departments, inputs, payable):
         if not isinstance(given, Mapping) or not given:
             raise SplitError(f"Assign “{line.description}” to departments.", field=field)
         units = _line_units(given, departments, field, MAX_PERCENT_PLACES)
-        rows.append(allocate_int(amount, _check_percent_total(units, field)))
+        rows.append(allocate(amount, _check_percent_total(units, field)))
     return rows
 
 
@@ -297,7 +295,7 @@ def _quantity_matrix(lines, net, departments, inputs, payable):
                 f"they must total the line's {line.quantity}.",
                 field=field,
             )
-        rows.append(allocate_int(amount, needs))
+        rows.append(allocate(amount, needs))
     return rows
 
 

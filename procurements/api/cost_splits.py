@@ -1,5 +1,5 @@
-"""/api/v1/<slug>/solicitations/<reference>/split-versions/ (propose, preview and decide cost
-splits) and /api/v1/<slug>/approvals/ (a department head's inbox)."""
+"""/api/v1/<slug>/solicitations/<reference>/cost-split-versions/ (propose and preview cost
+splits, decide a department's share) and /api/v1/<slug>/approvals/ (a head's inbox)."""
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -12,13 +12,10 @@ from drf_standardized_errors.openapi_validation_errors import extend_validation_
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 
+from departments.api.base import AnyMember
+from departments.selectors import department_named
 from procurements import selectors, services
-from procurements.api.common import (
-    AnyMember,
-    DepartmentHeads,
-    ProcurementAPIMixin,
-    SolicitationScopedMixin,
-)
+from procurements.api.common import DepartmentHeads, ProcurementAPIMixin, SolicitationScopedMixin
 from procurements.api.examples import (
     NOT_EDITABLE,
     REFERENCE,
@@ -26,39 +23,33 @@ from procurements.api.examples import (
     SPLIT_TABLE,
     SPLIT_VERSION,
     conflict,
-    usd,
 )
-from procurements.models import CostSplitVersion
-from procurements.serializers import (
+from procurements.models import CostSplitShare, CostSplitVersion
+from procurements.serializers.cost_splits import (
     ApprovalSerializer,
-    DepartmentInput,
+    CostSplitInput,
     RejectInput,
-    SplitInput,
     SplitPreviewSerializer,
     SplitVersionSerializer,
 )
+from procurements.serializers.participations import DepartmentInput
 
-# --- .../solicitations/<reference>/split-versions/ ------------------------------------------
+# --- .../solicitations/<reference>/cost-split-versions/ -------------------------------------
 
 _DECIDED = conflict(
-    "The version is no longer open: superseded, rejected or already approved.",
+    "The version is no longer open (superseded, rejected or approved: `version_not_open`), "
+    "or the department already decided (`invalid_transition`).",
     "version_not_open",
     "Version 1 is superseded; only the current proposed version can be decided.",
 )
 _NUMBER = OpenApiParameter("number", OpenApiTypes.INT, OpenApiParameter.PATH)
 
 
-@extend_schema(parameters=[REFERENCE])
+@extend_schema(parameters=[REFERENCE], tags=["cost splits"])
 @extend_schema_view(
     list=extend_schema(
-        description="Every split version, newest first, with the departments' decisions.",
-        examples=[
-            OpenApiExample(
-                "One version",
-                value={"count": 1, "next": None, "previous": None, "results": [SPLIT_VERSION]},
-                response_only=True,
-            )
-        ],
+        description="Every split version, newest first, with each department's share.",
+        examples=[OpenApiExample("One version", value=SPLIT_VERSION, response_only=True)],
     ),
     retrieve=extend_schema(
         description="One split version by number.",
@@ -70,9 +61,10 @@ _NUMBER = OpenApiParameter("number", OpenApiTypes.INT, OpenApiParameter.PATH)
             "Propose a new split version (officers) once every invited department has joined "
             "or declined. The version in force is superseded, the solicitation returns to "
             "approval and every head of a department in the split is e-mailed. Errors name "
-            "the value at fault: `percentages.TRN`, `lines.12.PSD`, `amounts`, `in_kind`."
+            "the value at fault: `percentages.TRN`, `lines.12.PSD`, `amounts`, "
+            "`in_kind.amount`."
         ),
-        request=SplitInput,
+        request=CostSplitInput,
         responses={201: SplitVersionSerializer, 409: NOT_EDITABLE},
         examples=[
             *SPLIT_EXAMPLES,
@@ -84,9 +76,9 @@ _NUMBER = OpenApiParameter("number", OpenApiTypes.INT, OpenApiParameter.PATH)
     preview=extend_schema(
         description=(
             "Compute a split without saving anything (any member): every department's amount "
-            "per line and in total, in minor units and formatted, summing exactly to the total."
+            "per line and in total, summing exactly to the total."
         ),
-        request=SplitInput,
+        request=CostSplitInput,
         responses=SplitPreviewSerializer,
         examples=[
             *SPLIT_EXAMPLES,
@@ -98,8 +90,8 @@ _NUMBER = OpenApiParameter("number", OpenApiTypes.INT, OpenApiParameter.PATH)
     approve=extend_schema(
         description=(
             "The head of `department` approves its share of this exact version. When the last "
-            "department approves, the solicitation is approved. A head may decide only for a "
-            "department they head (403 otherwise)."
+            "share is approved, the version and the solicitation are. A head may decide only "
+            "for a department they head (403 otherwise)."
         ),
         parameters=[_NUMBER],
         request=DepartmentInput,
@@ -107,7 +99,10 @@ _NUMBER = OpenApiParameter("number", OpenApiTypes.INT, OpenApiParameter.PATH)
         examples=[OpenApiExample("Transportation", value={"department": "TRN"}, request_only=True)],
     ),
     reject=extend_schema(
-        description="The head of `department` rejects this version, with a reason.",
+        description=(
+            "The head of `department` rejects its share of this version, with a reason; the "
+            "version is rejected and the officer proposes a new one."
+        ),
         parameters=[_NUMBER],
         request=RejectInput,
         responses={200: SplitVersionSerializer, 409: _DECIDED},
@@ -121,18 +116,28 @@ _NUMBER = OpenApiParameter("number", OpenApiTypes.INT, OpenApiParameter.PATH)
     ),
 )
 @extend_validation_errors(
-    ["invalid"],
-    field_name="non_field_errors",
-    actions=["create", "preview"],
+    ["invalid", "required"], field_name="method", actions=["create", "preview"]
+)
+@extend_validation_errors(["invalid"], field_name="inputs", actions=["create", "preview"])
+@extend_validation_errors(["invalid"], field_name="amounts", actions=["create", "preview"])
+@extend_validation_errors(["invalid"], field_name="percentages", actions=["create", "preview"])
+@extend_validation_errors(
+    ["invalid"], field_name="in_kind.contributor", actions=["create", "preview"]
 )
 @extend_validation_errors(
-    ["already_decided", "invalid"], field_name="department", actions=["approve", "reject"]
+    ["invalid", "does_not_exist"], field_name="department", actions=["approve", "reject"]
 )
+@extend_validation_errors(["required"], field_name="reason", actions=["reject"])
 class SplitVersionViewSet(SolicitationScopedMixin, viewsets.GenericViewSet):
     model = CostSplitVersion
     serializer_class = SplitVersionSerializer
     filterset_class = None
     lookup_field = "number"
+    error_fields = {
+        "in_kind_amount": "in_kind.amount",
+        "in_kind_contributor": "in_kind.contributor",
+        "in_kind_description": "in_kind.description",
+    }
     lookup_value_regex = r"[0-9]+"
     action_permissions = {
         "preview": [AnyMember],
@@ -162,13 +167,7 @@ class SplitVersionViewSet(SolicitationScopedMixin, viewsets.GenericViewSet):
     def preview(self, request, *args, **kwargs):
         solicitation = self.solicitation
         body = self.parse_split()
-        result = services.cost_split_preview(
-            actor=self.actor,
-            solicitation=solicitation,
-            method=body["method"],
-            inputs=body["inputs"],
-            in_kind_minor=body["in_kind_minor"],
-        )
+        result = services.cost_split_preview(actor=self.actor, solicitation=solicitation, **body)
         basis = selectors.line_items_of(solicitation).values("id", "description")
         preview = {"method": body["method"], "result": result, "basis": list(basis)}
         return self.render(SplitPreviewSerializer, preview)
@@ -177,18 +176,26 @@ class SplitVersionViewSet(SolicitationScopedMixin, viewsets.GenericViewSet):
     def approve(self, request, *args, **kwargs):
         version = self.get_object()
         data = self.parse(DepartmentInput)
-        services.cost_split_approve(actor=self.actor, version=version, **data)
+        services.share_approve(actor=self.actor, version=version, department=self.department(data))
         return self.render_version(version)
 
     @action(detail=True, methods=["post"])
     def reject(self, request, *args, **kwargs):
         version = self.get_object()
         data = self.parse(RejectInput)
-        services.cost_split_reject(actor=self.actor, version=version, **data)
+        services.share_reject(
+            actor=self.actor,
+            version=version,
+            department=self.department(data),
+            reason=data.get("reason", ""),
+        )
         return self.render_version(version)
 
+    def department(self, data: dict):
+        return department_named(self.actor, data.get("department"), field="department")
+
     def parse_split(self) -> dict:
-        serializer = SplitInput(data=self.request.data, context=self.get_serializer_context())
+        serializer = CostSplitInput(data=self.request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         return serializer.service_kwargs()
 
@@ -201,33 +208,26 @@ class SplitVersionViewSet(SolicitationScopedMixin, viewsets.GenericViewSet):
 # --- /api/v1/<slug>/approvals/ --------------------------------------------------------------
 
 
+@extend_schema(tags=["approvals"])
 @extend_schema_view(
     list=extend_schema(
         description=(
-            "The caller's approval inbox: every (split version, department) awaiting their "
-            "decision as a department head, oldest first, with the department's share. "
-            "Empty for anyone who heads no department."
+            "The caller's approval inbox: every department's share awaiting their decision as "
+            "its head, oldest first. Empty for anyone who heads no department."
         ),
         examples=[
             OpenApiExample(
                 "Transportation's share",
                 value={
-                    "count": 1,
-                    "next": None,
-                    "previous": None,
-                    "results": [
-                        {
-                            "solicitation": "RIV-2026-0001",
-                            "title": "Intersection cameras at Main St & Elm St",
-                            "lead_department": "TRN",
-                            "version": 1,
-                            "department": "TRN",
-                            "share": usd(740000),
-                            "payable": usd(1240000),
-                            "proposed_by": "officer",
-                            "proposed_at": "2026-02-21T11:00:00-06:00",
-                        }
-                    ],
+                    "solicitation": "RIV-2026-0001",
+                    "title": "Intersection cameras at Main St & Elm St",
+                    "lead_department": "TRN",
+                    "version": 1,
+                    "department": "TRN",
+                    "amount": "7400.00",
+                    "payable": "12400.00",
+                    "proposed_by": "officer",
+                    "proposed_at": "2026-02-21T11:00:00-06:00",
                 },
                 response_only=True,
             )
@@ -235,7 +235,7 @@ class SplitVersionViewSet(SolicitationScopedMixin, viewsets.GenericViewSet):
     )
 )
 class ApprovalViewSet(ProcurementAPIMixin, viewsets.GenericViewSet):
-    model = CostSplitVersion.departments.through
+    model = CostSplitShare
     serializer_class = ApprovalSerializer
     filterset_class = None
     action_permissions = {"list": [AnyMember]}

@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from p3hub.money import allocate
-from procurements import splits
-from procurements.splits import BasisLine, SplitError, compute_split, result_adds_up
+from procurements import allocation
+from procurements.allocation import BasisLine, SplitError, compute_split, result_adds_up
 
 # --- strategies ------------------------------------------------------------------------------
 
@@ -53,7 +53,7 @@ def partition(draw, whole: int, parts: int) -> list[int]:
 def percent_strings(draw, codes: list[str], *, omit_zero: bool = False) -> dict[str, str]:
     """Percentages with up to four decimals that total exactly 100 (integer ten-thousandths,
     distributed, then written as decimal strings the way a form or the API sends them)."""
-    units = partition(draw, splits.PERCENT_UNITS, len(codes))
+    units = partition(draw, allocation.PERCENT_UNITS, len(codes))
     shares = {code: str(Decimal(unit).scaleb(-4)) for code, unit in zip(codes, units, strict=True)}
     if omit_zero:  # a department left out of a line takes nothing of it
         shares = {code: value for code, value in shares.items() if Decimal(value)}
@@ -70,12 +70,12 @@ def split_case(draw, method: str):
     codes = draw(CODES)
     total = total_of(lines)
     in_kind = draw(st.one_of(st.just(0), st.integers(0, total)))
-    if method == splits.PERCENTAGE:
+    if method == allocation.PERCENTAGE:
         inputs = {"percentages": percent_strings(draw, codes)}
-    elif method == splits.FIXED:
+    elif method == allocation.FIXED:
         amounts = partition(draw, total - in_kind, len(codes))
         inputs = {"amounts": dict(zip(codes, amounts, strict=True))}
-    elif method == splits.LINE_ITEM:
+    elif method == allocation.LINE_ITEM:
         inputs = {
             "lines": {str(line.id): percent_strings(draw, codes, omit_zero=True) for line in lines}
         }
@@ -142,53 +142,61 @@ def run(method, lines, codes, inputs, in_kind):
 SETTINGS = settings(max_examples=150, deadline=None)
 
 
+def units(value, places: int) -> int:
+    """A number with at most `places` decimals as whole units of 10**-places (the engine's
+    weights: ten-thousandths of a percent, thousandths of a unit)."""
+    scaled = Decimal(value).scaleb(places)
+    assert scaled == scaled.to_integral_value()
+    return int(scaled)
+
+
 @SETTINGS
-@given(case=split_case(splits.PERCENTAGE))
+@given(case=split_case(allocation.PERCENTAGE))
 def test_percentage_split_is_whole_and_follows_the_percentages(case):
     lines, codes, inputs, in_kind = case
-    result = run(splits.PERCENTAGE, lines, codes, inputs, in_kind)
+    result = run(allocation.PERCENTAGE, lines, codes, inputs, in_kind)
     assert_whole(result, lines, codes, in_kind)
-    weights = {code: Decimal(value) for code, value in inputs["percentages"].items()}
+    weights = {code: units(value, 4) for code, value in inputs["percentages"].items()}
     assert result.departments == allocate(result.payable_minor, weights)
-    again = run(splits.PERCENTAGE, lines, list(reversed(codes)), reordered(inputs), in_kind)
+    again = run(allocation.PERCENTAGE, lines, list(reversed(codes)), reordered(inputs), in_kind)
     assert again.as_json() == result.as_json()
 
 
 @SETTINGS
-@given(case=split_case(splits.FIXED))
+@given(case=split_case(allocation.FIXED))
 def test_fixed_split_is_whole_and_charges_exactly_the_amounts(case):
     lines, codes, inputs, in_kind = case
-    result = run(splits.FIXED, lines, codes, inputs, in_kind)
+    result = run(allocation.FIXED, lines, codes, inputs, in_kind)
     assert_whole(result, lines, codes, in_kind)
     assert result.departments == inputs["amounts"]
-    again = run(splits.FIXED, lines, list(reversed(codes)), reordered(inputs), in_kind)
+    again = run(allocation.FIXED, lines, list(reversed(codes)), reordered(inputs), in_kind)
     assert again.as_json() == result.as_json()
 
 
 @SETTINGS
-@given(case=split_case(splits.LINE_ITEM))
+@given(case=split_case(allocation.LINE_ITEM))
 def test_line_item_split_is_whole_and_follows_each_lines_shares(case):
     lines, codes, inputs, in_kind = case
-    result = run(splits.LINE_ITEM, lines, codes, inputs, in_kind)
+    result = run(allocation.LINE_ITEM, lines, codes, inputs, in_kind)
     assert_whole(result, lines, codes, in_kind)
     for row in result.lines:
         shares = inputs["lines"][str(row["line"])]
-        weights = {code: Decimal(shares.get(code, "0")) for code in codes}
+        weights = {code: units(shares.get(code, "0"), 4) for code in codes}
         assert row["shares"] == allocate(row["amount"] - row["in_kind"], weights)
-    again = run(splits.LINE_ITEM, lines, list(reversed(codes)), reordered(inputs), in_kind)
+    again = run(allocation.LINE_ITEM, lines, list(reversed(codes)), reordered(inputs), in_kind)
     assert again.as_json() == result.as_json()
 
 
 @SETTINGS
-@given(case=split_case(splits.QUANTITY))
+@given(case=split_case(allocation.QUANTITY))
 def test_quantity_split_is_whole_and_follows_the_quantities(case):
     lines, codes, inputs, in_kind = case
-    result = run(splits.QUANTITY, lines, codes, inputs, in_kind)
+    result = run(allocation.QUANTITY, lines, codes, inputs, in_kind)
     assert_whole(result, lines, codes, in_kind)
     for row in result.lines:
-        needs = {k: Decimal(v) for k, v in inputs["quantities"][str(row["line"])].items()}
+        needs = {k: units(v, 3) for k, v in inputs["quantities"][str(row["line"])].items()}
         assert row["shares"] == allocate(row["amount"] - row["in_kind"], needs)
-    again = run(splits.QUANTITY, lines, list(reversed(codes)), reordered(inputs), in_kind)
+    again = run(allocation.QUANTITY, lines, list(reversed(codes)), reordered(inputs), in_kind)
     assert again.as_json() == result.as_json()
 
 
@@ -206,7 +214,7 @@ def test_fill_never_overdraws_a_department(case):
     # The claim in _fill's docstring: no line takes more than a department still owes, so
     # no part is negative and the last line takes exactly the rest.
     net, columns = case
-    rows = splits._fill(net, columns)
+    rows = allocation._fill(net, columns)
     owed = dict(columns)
     for amount, row in zip(net, rows, strict=True):
         assert sum(row.values()) == amount
@@ -224,7 +232,7 @@ def test_fill_never_overdraws_a_department(case):
 def test_line_amount_is_exact_half_up_for_any_size(quantity, price):
     exact = quantity.scaleb(3) * price  # an integer: thousandths of a cent
     whole, rest = divmod(int(exact), 1000)
-    assert splits.line_amount_minor(quantity, price) == whole + (rest >= 500)
+    assert allocation.line_amount_minor(quantity, price) == whole + (rest >= 500)
 
 
 # --- the issue's example and inputs that must be refused ----------------------------------
@@ -237,7 +245,7 @@ LINES = [CAMERA, SENSOR]
 DEPARTMENTS = ["TRN", "PSD"]
 
 
-def intersection(inputs, method=splits.LINE_ITEM, in_kind=0):
+def intersection(inputs, method=allocation.LINE_ITEM, in_kind=0):
     return run(method, LINES, DEPARTMENTS, inputs, in_kind)
 
 
@@ -250,7 +258,9 @@ def test_camera_shared_half_and_half_and_sensor_all_transportation():
 
 
 def test_in_kind_is_taken_off_before_the_departments_pay():
-    result = intersection({"percentages": {"TRN": "60", "PSD": "40"}}, splits.PERCENTAGE, 40_000)
+    result = intersection(
+        {"percentages": {"TRN": "60", "PSD": "40"}}, allocation.PERCENTAGE, 40_000
+    )
     assert result.payable_minor == 1_200_000
     assert result.departments == {"PSD": 480_000, "TRN": 720_000}
 
@@ -258,7 +268,7 @@ def test_in_kind_is_taken_off_before_the_departments_pay():
 def test_a_third_each_puts_the_odd_cent_by_department_code():
     lines = [BasisLine(id=1, description="x", quantity=Decimal(1), unit_price_minor=100)]
     inputs = {"percentages": {"C": "33.3333", "A": "33.3333", "B": "33.3334"}}
-    result = run(splits.PERCENTAGE, lines, ["C", "A", "B"], inputs, 0)
+    result = run(allocation.PERCENTAGE, lines, ["C", "A", "B"], inputs, 0)
     assert result.departments == {"A": 33, "B": 34, "C": 33}
 
 
@@ -266,61 +276,73 @@ def test_a_third_each_puts_the_odd_cent_by_department_code():
     ("method", "inputs", "field"),
     [
         # one cent short of the total, or over it
-        (splits.FIXED, {"amounts": {"TRN": 740_000, "PSD": 499_999}}, "amounts"),
-        (splits.FIXED, {"amounts": {"TRN": 740_001, "PSD": 500_000}}, "amounts"),
-        (splits.FIXED, {"amounts": {"TRN": "740000.5", "PSD": 499_999}}, "amounts.TRN"),
+        (allocation.FIXED, {"amounts": {"TRN": 740_000, "PSD": 499_999}}, "amounts"),
+        (allocation.FIXED, {"amounts": {"TRN": 740_001, "PSD": 500_000}}, "amounts"),
+        (allocation.FIXED, {"amounts": {"TRN": "740000.5", "PSD": 499_999}}, "amounts.TRN"),
         # 0.0001 percentage points short, or over
-        (splits.PERCENTAGE, {"percentages": {"TRN": "59.9999", "PSD": "40"}}, "percentages"),
-        (splits.PERCENTAGE, {"percentages": {"TRN": "60.0001", "PSD": "40"}}, "percentages"),
+        (allocation.PERCENTAGE, {"percentages": {"TRN": "59.9999", "PSD": "40"}}, "percentages"),
+        (allocation.PERCENTAGE, {"percentages": {"TRN": "60.0001", "PSD": "40"}}, "percentages"),
         # a fifth decimal
         (
-            splits.PERCENTAGE,
+            allocation.PERCENTAGE,
             {"percentages": {"TRN": "59.99995", "PSD": "40.00005"}},
             "percentages.PSD",
         ),
-        (splits.PERCENTAGE, {"percentages": {"TRN": "100"}}, "percentages.PSD"),
-        (splits.PERCENTAGE, {"percentages": {"TRN": "60", "PSD": "40", "FIN": "0"}}, "percentages"),
-        (splits.PERCENTAGE, {"percentages": {"TRN": "160", "PSD": "-60"}}, "percentages.PSD"),
-        (splits.PERCENTAGE, {"percentages": {"TRN": "1E+20", "PSD": "0"}}, "percentages.TRN"),
-        (splits.PERCENTAGE, {"percentages": {"TRN": "1E-99999", "PSD": "100"}}, "percentages.TRN"),
-        (splits.PERCENTAGE, {"percentages": {"TRN": "NaN", "PSD": "40"}}, "percentages.TRN"),
-        (splits.PERCENTAGE, {"percentages": {"TRN": "sixty", "PSD": "40"}}, "percentages.TRN"),
-        (splits.PERCENTAGE, {"percentages": ["TRN", "PSD"]}, "percentages"),
-        (splits.PERCENTAGE, ["not", "a", "mapping"], "inputs"),
-        # floats are refused wherever they appear (invariant 6)
-        (splits.PERCENTAGE, {"percentages": {"TRN": 60.0, "PSD": 40}}, "percentages.TRN"),
-        (splits.FIXED, {"amounts": {"TRN": 740_000.0, "PSD": 500_000}}, "amounts.TRN"),
+        (allocation.PERCENTAGE, {"percentages": {"TRN": "100"}}, "percentages.PSD"),
         (
-            splits.LINE_ITEM,
+            allocation.PERCENTAGE,
+            {"percentages": {"TRN": "60", "PSD": "40", "FIN": "0"}},
+            "percentages",
+        ),
+        (allocation.PERCENTAGE, {"percentages": {"TRN": "160", "PSD": "-60"}}, "percentages.PSD"),
+        (allocation.PERCENTAGE, {"percentages": {"TRN": "1E+20", "PSD": "0"}}, "percentages.TRN"),
+        (
+            allocation.PERCENTAGE,
+            {"percentages": {"TRN": "1E-99999", "PSD": "100"}},
+            "percentages.TRN",
+        ),
+        (allocation.PERCENTAGE, {"percentages": {"TRN": "NaN", "PSD": "40"}}, "percentages.TRN"),
+        (allocation.PERCENTAGE, {"percentages": {"TRN": "sixty", "PSD": "40"}}, "percentages.TRN"),
+        (allocation.PERCENTAGE, {"percentages": ["TRN", "PSD"]}, "percentages"),
+        (allocation.PERCENTAGE, ["not", "a", "mapping"], "inputs"),
+        # floats are refused wherever they appear (invariant 6)
+        (allocation.PERCENTAGE, {"percentages": {"TRN": 60.0, "PSD": 40}}, "percentages.TRN"),
+        (allocation.FIXED, {"amounts": {"TRN": 740_000.0, "PSD": 500_000}}, "amounts.TRN"),
+        (
+            allocation.LINE_ITEM,
             {"lines": {"1": {"TRN": 50.0, "PSD": "50"}, "2": {"TRN": "100"}}},
             "lines.1.TRN",
         ),
         # unknown department, missing or unknown line
         (
-            splits.LINE_ITEM,
+            allocation.LINE_ITEM,
             {"lines": {"1": {"TRN": "50", "FIN": "50"}, "2": {"TRN": "100"}}},
             "lines.1",
         ),
-        (splits.LINE_ITEM, {"lines": {"1": {"TRN": "50", "PSD": "50"}}}, "lines.2"),
-        (splits.LINE_ITEM, {"lines": {"1": {"TRN": "100"}, "2": {"TRN": "100"}, "9": {}}}, "lines"),
+        (allocation.LINE_ITEM, {"lines": {"1": {"TRN": "50", "PSD": "50"}}}, "lines.2"),
         (
-            splits.LINE_ITEM,
+            allocation.LINE_ITEM,
+            {"lines": {"1": {"TRN": "100"}, "2": {"TRN": "100"}, "9": {}}},
+            "lines",
+        ),
+        (
+            allocation.LINE_ITEM,
             {"lines": {"1": {"TRN": "50", "PSD": "49.9999"}, "2": {"TRN": "100"}}},
             "lines.1",
         ),
         # quantities that do not add up to the line's
         (
-            splits.QUANTITY,
+            allocation.QUANTITY,
             {"quantities": {"1": {"TRN": "2", "PSD": "1"}, "2": {"TRN": "2"}}},
             "quantities.1",
         ),
         (
-            splits.QUANTITY,
+            allocation.QUANTITY,
             {"quantities": {"1": {"TRN": "2", "PSD": "1.9995", "X": "0"}, "2": {"TRN": "2"}}},
             "quantities.1",
         ),
         (
-            splits.QUANTITY,
+            allocation.QUANTITY,
             {"quantities": {"1": {"TRN": "2.0001", "PSD": "1.9999"}, "2": {"TRN": "2"}}},
             "quantities.1.PSD",
         ),
@@ -336,16 +358,16 @@ def test_bad_inputs_are_refused_naming_the_field(method, inputs, field):
 @pytest.mark.parametrize("in_kind", [-1, 1_240_001, 10.0, "100", True])
 def test_in_kind_outside_zero_to_total_is_refused(in_kind):
     with pytest.raises(SplitError) as refused:
-        intersection({"percentages": {"TRN": "60", "PSD": "40"}}, splits.PERCENTAGE, in_kind)
-    assert refused.value.field == "in_kind"
+        intersection({"percentages": {"TRN": "60", "PSD": "40"}}, allocation.PERCENTAGE, in_kind)
+    assert refused.value.field == "in_kind_amount"
 
 
 def test_no_departments_or_no_lines_is_refused():
     with pytest.raises(SplitError) as refused:
-        run(splits.PERCENTAGE, LINES, [], {"percentages": {}}, 0)
+        run(allocation.PERCENTAGE, LINES, [], {"percentages": {}}, 0)
     assert refused.value.field == "shares"
     with pytest.raises(SplitError) as refused:
-        run(splits.PERCENTAGE, [], DEPARTMENTS, {"percentages": {"TRN": "100"}}, 0)
+        run(allocation.PERCENTAGE, [], DEPARTMENTS, {"percentages": {"TRN": "100"}}, 0)
     assert refused.value.field == "lines"
 
 
@@ -355,7 +377,7 @@ def test_a_total_too_large_to_store_is_refused():
         for i in range(1, 3)
     ]
     with pytest.raises(SplitError) as refused:
-        run(splits.PERCENTAGE, huge, ["TRN"], {"percentages": {"TRN": "100"}}, 0)
+        run(allocation.PERCENTAGE, huge, ["TRN"], {"percentages": {"TRN": "100"}}, 0)
     assert refused.value.field == "lines"
 
 

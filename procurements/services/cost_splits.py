@@ -1,4 +1,5 @@
-"""Cost-split versions: preview, propose, approve, reject, and rebuilding after an edit."""
+"""Cost splits: preview and propose a version, the heads' decisions on their departments'
+shares, rebuilding after an edit, and the publish check of invariant 4."""
 
 import json
 from collections.abc import Mapping
@@ -11,30 +12,31 @@ from django.urls import reverse
 
 from departments.models import Department, Membership
 from departments.tenancy import TenantActor
+from p3hub.audit import Verb
+from p3hub.cleaning import clean_amount, clean_choice, clean_text
 from p3hub.clock import db_now
 from p3hub.errors import InvalidTransition, NotFound, ValidationFailed
 from p3hub.mail import email_queue
 from p3hub.money import format_money
-from procurements import splits
-from procurements.models import CostSplitDecision, CostSplitVersion, Participation, Solicitation
+from procurements import allocation
+from procurements.models import CostSplitShare, CostSplitVersion, Participation, Solicitation
 from procurements.services.common import (
     Status,
-    clean_text,
     lock_solicitation,
     require_editable,
-    require_head_of,
     require_officer,
-    solicitation_transition,
 )
 
 Version = CostSplitVersion
-# The key of `inputs` each method reads (procurements.splits); nothing else is stored.
+Share = CostSplitShare
+# The key of `inputs` each method reads (procurements.allocation); nothing else is stored.
 INPUT_KEYS = {
-    splits.PERCENTAGE: "percentages",
-    splits.FIXED: "amounts",
-    splits.LINE_ITEM: "lines",
-    splits.QUANTITY: "quantities",
+    allocation.PERCENTAGE: "percentages",
+    allocation.FIXED: "amounts",
+    allocation.LINE_ITEM: "lines",
+    allocation.QUANTITY: "quantities",
 }
+METHOD_REFUSED = "“{value}” is not a split method: percentage, fixed, line_item or quantity."
 
 
 def basis_of(solicitation: Solicitation) -> list[dict]:
@@ -53,9 +55,9 @@ def basis_of(solicitation: Solicitation) -> list[dict]:
     ]
 
 
-def basis_lines(basis: list[dict]) -> list[splits.BasisLine]:
+def basis_lines(basis: list[dict]) -> list[allocation.BasisLine]:
     return [
-        splits.BasisLine(
+        allocation.BasisLine(
             id=line["id"],
             description=line["description"],
             quantity=Decimal(line["quantity"]),
@@ -65,37 +67,45 @@ def basis_lines(basis: list[dict]) -> list[splits.BasisLine]:
     ]
 
 
-def joined_departments(solicitation: Solicitation) -> list[Department]:
-    return list(
-        Department.objects.filter(
-            participations__solicitation=solicitation,
-            participations__status=Participation.Status.JOINED,
-        ).order_by("code")
-    )
+def _current_version(solicitation: Solicitation) -> Version | None:
+    """The version in force, locked (after the solicitation: the one lock order)."""
+    return Version.objects.current().filter(solicitation=solicitation).select_for_update().first()
 
 
-def current_version(solicitation: Solicitation, *, lock: bool = False) -> Version | None:
-    versions = Version.objects.filter(solicitation=solicitation, status__in=Version.CURRENT)
-    return (versions.select_for_update() if lock else versions).first()
+def _clean_inputs(solicitation: Solicitation, method: str, inputs) -> dict:
+    """The method's parameters as the engine takes them: only the method's key (any other is
+    refused, never stored), fixed amounts read from major units like every amount."""
+    if not isinstance(inputs, Mapping):
+        raise ValidationFailed("Give the split's parameters as an object.", field="inputs")
+    expected = INPUT_KEYS[method]
+    unexpected = sorted(set(inputs) - {expected})
+    if unexpected:
+        raise ValidationFailed(f"The {method} method reads only “{expected}”.", field="inputs")
+    values = inputs.get(expected)
+    if method == allocation.FIXED and isinstance(values, Mapping):
+        currency = solicitation.municipality.currency
+        values = {
+            code: clean_amount(value, field=f"amounts.{code}", currency=currency)
+            for code, value in values.items()
+        }
+    return {expected: values}
 
 
 def _compute(solicitation, basis, departments, method, inputs, in_kind_minor):
-    if not isinstance(inputs, Mapping):
-        raise ValidationFailed("Give the split's parameters as an object.", field="inputs")
     try:
-        return splits.compute_split(
+        return allocation.compute_split(
             method=method,
             lines=basis_lines(basis),
             departments=[d.code for d in departments],
             inputs=inputs,
             in_kind_minor=in_kind_minor,
         )
-    except splits.SplitError as error:
+    except allocation.SplitError as error:
         raise ValidationFailed(_in_currency(error, solicitation), field=error.field) from None
 
 
-def _in_currency(error: splits.SplitError, solicitation: Solicitation) -> str:
-    """The engine counts cents; people read money."""
+def _in_currency(error: allocation.SplitError, solicitation: Solicitation) -> str:
+    """The engine counts minor units; people read money."""
     if error.amounts is None:
         return error.message
     currency = solicitation.municipality.currency
@@ -103,11 +113,10 @@ def _in_currency(error: splits.SplitError, solicitation: Solicitation) -> str:
     return f"Fixed amounts total {given}; they must total exactly {expected}."
 
 
-def _canonical_inputs(method: str, inputs: Mapping) -> dict:
-    """The inputs a version stores: only the method's key, numbers as JSON-safe strings.
-    Called after the engine accepted them, so every value is an int, str or Decimal."""
-    key = INPUT_KEYS[method]
-    return {key: json.loads(json.dumps(inputs[key], cls=DjangoJSONEncoder))}
+def _canonical(inputs: dict) -> dict:
+    """JSON-safe inputs to store. Called after the engine accepted them, so every value is an
+    int, str or Decimal."""
+    return json.loads(json.dumps(inputs, cls=DjangoJSONEncoder))
 
 
 def check_everyone_answered(solicitation: Solicitation) -> None:
@@ -121,25 +130,59 @@ def check_everyone_answered(solicitation: Solicitation) -> None:
         )
 
 
+def _clean_request(solicitation: Solicitation, **request) -> dict:
+    """A preview's or a proposal's arguments as the engine and a version take them, each
+    refused in its own words: both answer the same input alike."""
+    method = clean_choice(
+        request["method"], allocation.METHODS, field="method", message=METHOD_REFUSED
+    )
+    currency = solicitation.municipality.currency
+    in_kind_minor = clean_amount(
+        request["in_kind_amount"], field="in_kind_amount", currency=currency, required=False
+    )
+    contributor = clean_text(request["in_kind_contributor"], field="in_kind_contributor", limit=200)
+    if in_kind_minor and not contributor:
+        raise ValidationFailed("Name who contributes in kind.", field="in_kind_contributor")
+    description = clean_text(request["in_kind_description"], field="in_kind_description", limit=300)
+    return {
+        "method": method,
+        "inputs": _clean_inputs(solicitation, method, request["inputs"]),
+        "in_kind": (in_kind_minor or 0, contributor, description),
+        "note": clean_text(request["note"], field="note", limit=2000),
+    }
+
+
 def cost_split_preview(
     *,
     actor: TenantActor,
     solicitation: Solicitation,
     method: str,
     inputs: Mapping,
-    in_kind_minor: int = 0,
-) -> splits.SplitResult:
-    """What a split would allocate, without saving anything. Any member of the solicitation's
-    municipality may preview; anyone else gets NotFound."""
+    in_kind_amount: Decimal | str | None = None,
+    in_kind_contributor: str = "",
+    in_kind_description: str = "",
+    note: str = "",
+) -> allocation.SplitResult:
+    """What a proposal with these arguments would allocate, without saving anything: any
+    member of the solicitation's municipality may preview; anyone else gets NotFound."""
     if solicitation.municipality_id != actor.municipality.pk:
         raise NotFound("Not found.")
+    request = _clean_request(
+        solicitation,
+        method=method,
+        inputs=inputs,
+        in_kind_amount=in_kind_amount,
+        in_kind_contributor=in_kind_contributor,
+        in_kind_description=in_kind_description,
+        note=note,
+    )
     return _compute(
         solicitation,
         basis_of(solicitation),
-        joined_departments(solicitation),
-        method,
-        inputs,
-        in_kind_minor,
+        solicitation.joined_departments(),
+        request["method"],
+        request["inputs"],
+        request["in_kind"][0],
     )
 
 
@@ -150,37 +193,35 @@ def cost_split_propose(
     solicitation: Solicitation,
     method: str,
     inputs: Mapping,
-    in_kind_minor: int = 0,
+    in_kind_amount: Decimal | str | None = None,
     in_kind_contributor: str = "",
     in_kind_description: str = "",
     note: str = "",
 ) -> Version:
-    """An officer proposes a new split version; the current one is superseded, the
-    solicitation goes (back) to in_approval and every head of a department in it is told."""
+    """An officer proposes a new split version (`in_kind_amount` in major units, as typed);
+    the current one is superseded, the solicitation goes (back) to in_approval and every head
+    of a department in it is told."""
     require_officer(actor)
     solicitation = lock_solicitation(actor, solicitation)
     require_editable(solicitation)
     check_everyone_answered(solicitation)
-    contributor = clean_text(in_kind_contributor, field="in_kind_contributor", limit=200)
-    description = clean_text(in_kind_description, field="in_kind_description", limit=300)
-    note = clean_text(note, field="note", limit=5000)
-    if in_kind_minor and not contributor:
-        raise ValidationFailed("Name who contributes in kind.", field="in_kind_contributor")
-    version = _create_version(
-        actor,
+    request = _clean_request(
         solicitation,
         method=method,
         inputs=inputs,
-        in_kind=(in_kind_minor, contributor, description),
+        in_kind_amount=in_kind_amount,
+        in_kind_contributor=in_kind_contributor,
+        in_kind_description=in_kind_description,
         note=note,
     )
+    version = _create_version(actor, solicitation, **request)
     _notify_heads(actor, version)
     return version
 
 
 def _create_version(actor, solicitation, *, method, inputs, in_kind, note) -> Version:
     in_kind_minor, contributor, description = in_kind
-    departments = joined_departments(solicitation)
+    departments = solicitation.joined_departments()
     basis = basis_of(solicitation)
     result = _compute(solicitation, basis, departments, method, inputs, in_kind_minor)
     _supersede_current(actor, solicitation)
@@ -189,7 +230,7 @@ def _create_version(actor, solicitation, *, method, inputs, in_kind, note) -> Ve
         solicitation=solicitation,
         number=(last.first() or 0) + 1,
         method=method,
-        inputs=_canonical_inputs(method, inputs),
+        inputs=_canonical(inputs),
         basis=basis,
         result=result.as_json(),
         total_minor=result.total_minor,
@@ -199,23 +240,31 @@ def _create_version(actor, solicitation, *, method, inputs, in_kind, note) -> Ve
         note=note,
         created_by=actor.user,
     )
-    version.departments.set(departments)
+    Share.objects.bulk_create(Share(version=version, department=d) for d in departments)
     actor.audit(
-        "cost_split.propose",
+        Verb.COST_SPLIT_PROPOSE,
         solicitation,
         after={"version": version.number, "method": method, "result": result.as_json()},
     )
-    solicitation_transition(actor, solicitation, Status.IN_APPROVAL)
+    _into_approval(actor, solicitation)
     return version
 
 
+def _into_approval(actor: TenantActor, solicitation: Solicitation) -> None:
+    """A new version, or a change that voids the current one, puts the solicitation in
+    approval: a draft is submitted, an approved one reopened; one in approval stays there."""
+    move = {Status.DRAFT: "submit", Status.APPROVED: "reopen"}.get(solicitation.status)
+    if move:
+        Solicitation.lifecycle.apply(solicitation, move, actor=actor)
+
+
 def _supersede_current(actor: TenantActor, solicitation: Solicitation) -> None:
-    version = current_version(solicitation, lock=True)
-    if version is None:
-        return
-    version.status = Version.Status.SUPERSEDED
-    version.save(update_fields=["status"])
-    actor.audit("cost_split.supersede", solicitation, after={"version": version.number})
+    version = _current_version(solicitation)
+    if version is not None:
+        version.solicitation = solicitation
+        Version.lifecycle.apply(
+            version, "supersede", actor=actor, details={"version": version.number}
+        )
 
 
 def split_inputs_changed(actor: TenantActor, solicitation: Solicitation, *, rebuild: bool) -> None:
@@ -225,25 +274,25 @@ def split_inputs_changed(actor: TenantActor, solicitation: Solicitation, *, rebu
     solicitation is back in approval (DESIGN.md 4)."""
     if solicitation.status == Status.DRAFT:
         return
-    previous = current_version(solicitation, lock=True)
+    previous = _current_version(solicitation)
     if rebuild and previous is not None:
-        inputs = _inputs_for_new_lines(previous, solicitation)
         try:
             with transaction.atomic():  # a savepoint: a misfit leaves nothing half-made
                 version = _create_version(
                     actor,
                     solicitation,
                     method=previous.method,
-                    inputs=inputs,
+                    inputs=_inputs_for_new_lines(previous, solicitation),
                     in_kind=_in_kind_of(previous),
                     note=f"Recomputed from version {previous.number} after an edit.",
                 )
             _notify_heads(actor, version)
             return
         except ValidationFailed:
-            pass
+            # The savepoint rolled back the moves made inside it; the row keeps its old state.
+            solicitation.refresh_from_db(fields=["status"])
     _supersede_current(actor, solicitation)
-    solicitation_transition(actor, solicitation, Status.IN_APPROVAL)
+    _into_approval(actor, solicitation)
 
 
 def _in_kind_of(version: Version) -> tuple[int, str, str]:
@@ -256,7 +305,7 @@ def _inputs_for_new_lines(previous: Version, solicitation: Solicitation) -> dict
     lines that are gone dropped. Edited lines keep their shares, which may no longer fit
     (a quantity split of a changed quantity): then there is no rebuild."""
     inputs = dict(previous.inputs)
-    if previous.method not in (splits.LINE_ITEM, splits.QUANTITY):
+    if previous.method not in (allocation.LINE_ITEM, allocation.QUANTITY):
         return inputs
     key = INPUT_KEYS[previous.method]
     lead = solicitation.lead_department.code
@@ -275,7 +324,7 @@ def _notify_heads(actor: TenantActor, version: Version) -> None:
             role=Membership.Role.HEAD, department__in=version.departments.all()
         )
         .exclude(user__email="")
-        .select_related("user")
+        .select_related("user", "department")
     )
     solicitation = version.solicitation
     link = settings.SITE_URL + reverse("approval-inbox", args=[actor.municipality.slug])
@@ -291,9 +340,9 @@ def _notify_heads(actor: TenantActor, version: Version) -> None:
         )
 
 
-def _lock_version_for_decision(actor, version, department) -> tuple[Solicitation, Version]:
-    """Lock solicitation, then version (the one lock order), then check who decides: another
-    city's version is NotFound before a role check could confirm it exists."""
+def _lock_share(actor, version: Version, department) -> tuple[Solicitation, Version, Share]:
+    """Lock solicitation, then version, then the share (the one lock order). Another city's
+    version is NotFound before any check could confirm it exists."""
     solicitation = lock_solicitation(actor, version.solicitation)
     try:
         version = Version.objects.select_for_update().get(pk=version.pk, solicitation=solicitation)
@@ -301,95 +350,73 @@ def _lock_version_for_decision(actor, version, department) -> tuple[Solicitation
         raise NotFound("Not found.") from None
     if not isinstance(department, Department):
         raise ValidationFailed("No such department.", field="department")
-    require_head_of(actor, department)
+    share = version.shares.select_for_update().filter(department=department).first()
+    if share is None:
+        raise ValidationFailed(f"{department.code} is not part of this split.", field="department")
+    version.solicitation, share.version = solicitation, version
+    return solicitation, version, share
+
+
+def _decide(actor, version: Version, department, move: str, *, reason: str = "") -> Share:
+    solicitation, version, share = _lock_share(actor, version, department)
+    Share.lifecycle.check_actor(share, move, actor)
     if version.status != Version.Status.PROPOSED or solicitation.status != Status.IN_APPROVAL:
         raise InvalidTransition(
             f"Version {version.number} is {version.status}; only the current proposed version "
             "can be decided.",
             code="version_not_open",
         )
-    if not version.departments.filter(pk=department.pk).exists():
-        raise ValidationFailed(f"{department.code} is not part of this split.", field="department")
-    if version.decisions.filter(department=department).exists():
-        raise ValidationFailed(
-            f"{department.code} has already decided on version {version.number}.",
-            field="department",
-            code="already_decided",
-        )
-    return solicitation, version
+    details = {"version": version.number, "department": department.code}
+    details |= {"reason": reason} if reason else {"share_minor": share.amount_minor}
+    Share.lifecycle.apply(
+        share,
+        move,
+        actor=actor,
+        changes={"reason": reason, "decided_by": actor.user, "decided_at": db_now()},
+        details=details,
+    )
+    return share
 
 
 @transaction.atomic
-def cost_split_approve(
-    *, actor: TenantActor, version: Version, department: Department
-) -> CostSplitDecision:
+def share_approve(*, actor: TenantActor, version: Version, department: Department) -> Share:
     """The head of `department` (and no one else: invariant 5) approves its share of this
-    exact version. When the last department approves, the version and the solicitation become
-    approved."""
-    solicitation, version = _lock_version_for_decision(actor, version, department)
-    decision = CostSplitDecision.objects.create(
-        version=version,
-        department=department,
-        decision=CostSplitDecision.Decision.APPROVED,
-        decided_by=actor.user,
-        decided_at=db_now(),
-    )
-    share = version.result["departments"].get(department.code)
-    actor.audit(
-        "cost_split.approve",
-        solicitation,
-        after={"version": version.number, "department": department.code, "share_minor": share},
-    )
-    approved = version.decisions.filter(decision=CostSplitDecision.Decision.APPROVED).count()
-    if approved == version.departments.count():
-        version.status = Version.Status.APPROVED
-        version.save(update_fields=["status"])
-        solicitation_transition(actor, solicitation, Status.APPROVED)
-    return decision
+    exact version. When the last share is approved, the version and the solicitation are."""
+    share = _decide(actor, version, department, "approve")
+    version, solicitation = share.version, share.version.solicitation
+    if not version.shares.exclude(status=Share.Status.APPROVED).exists():
+        Version.lifecycle.apply(
+            version, "approve", actor=actor, details={"version": version.number}
+        )
+        Solicitation.lifecycle.apply(solicitation, "approve", actor=actor)
+    return share
 
 
 @transaction.atomic
-def cost_split_reject(
+def share_reject(
     *, actor: TenantActor, version: Version, department: Department, reason: str
-) -> CostSplitDecision:
-    """The head of `department` rejects this version, with a reason; the officer must
-    propose a new one."""
+) -> Share:
+    """The head of `department` rejects its share of this version, with a reason; the version
+    is rejected and the officer must propose a new one."""
     reason = clean_text(reason, field="reason", limit=2000, required=True)
-    solicitation, version = _lock_version_for_decision(actor, version, department)
-    decision = CostSplitDecision.objects.create(
-        version=version,
-        department=department,
-        decision=CostSplitDecision.Decision.REJECTED,
-        reason=reason,
-        decided_by=actor.user,
-        decided_at=db_now(),
-    )
-    version.status = Version.Status.REJECTED
-    version.save(update_fields=["status"])
-    actor.audit(
-        "cost_split.reject",
-        solicitation,
-        after={"version": version.number, "department": department.code, "reason": reason},
-    )
-    return decision
+    share = _decide(actor, version, department, "reject", reason=reason)
+    version = share.version
+    Version.lifecycle.apply(version, "reject", actor=actor, details={"version": version.number})
+    return share
 
 
 def check_split_publishable(solicitation: Solicitation) -> Version:
     """Invariant 4, checked on the locked solicitation: the current version is approved by
     every participating department, was computed on the line items as they are now, and its
     shares add up exactly to the whole."""
-    version = current_version(solicitation, lock=True)
+    version = _current_version(solicitation)
     if version is None or version.status != Version.Status.APPROVED:
         raise InvalidTransition("The current cost split is not approved.", code="not_approved")
-    departments = {d.pk for d in joined_departments(solicitation)}
-    if set(version.departments.values_list("pk", flat=True)) != departments:
+    departments = {d.pk for d in solicitation.joined_departments()}
+    shares = dict(version.shares.values_list("department_id", "status"))
+    if set(shares) != departments:
         raise InvalidTransition("The participating departments changed.", code="not_approved")
-    approved = set(
-        version.decisions.filter(decision=CostSplitDecision.Decision.APPROVED).values_list(
-            "department_id", flat=True
-        )
-    )
-    if approved != departments:
+    if any(status != Share.Status.APPROVED for status in shares.values()):
         raise InvalidTransition("Not every department approved.", code="not_approved")
     if version.basis != basis_of(solicitation):
         raise InvalidTransition("Line items changed since the approval.", code="not_approved")
@@ -401,6 +428,6 @@ def check_split_publishable(solicitation: Solicitation) -> Version:
         version.inputs,
         version.in_kind_minor,
     )
-    if result.as_json() != version.result or not splits.result_adds_up(version.result):
+    if result.as_json() != version.result or not allocation.result_adds_up(version.result):
         raise InvalidTransition("The shares do not add up to the whole.", code="split_mismatch")
     return version

@@ -1,4 +1,4 @@
-"""Django admin plumbing shared by every app, and the admin of p3hub's own rows.
+"""The Django admin's tenant scoping, shared by every app's admin (it lives next to tenancy).
 
 Tenant admins (staff users holding the `admin` role in a municipality) may use Django's admin
 for their own municipalities only (DESIGN.md 5.1). Every ModelAdmin of the project derives from
@@ -9,25 +9,19 @@ everything. An object outside the user's municipalities is simply not in the que
 admin answers exactly as for a primary key that does not exist.
 """
 
-from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.sites import NotRegistered
 
-from p3hub.models import AuditEvent, OutboundEmail
+from departments.models import Membership
 
 
 def administered_municipality_ids(request) -> frozenset[int]:
-    """Municipalities where the requesting user is a tenant admin, looked up once per request.
-
-    Membership is looked up by its label, like AuditEvent's foreign key to the municipality:
-    p3hub sits below departments and does not import it (DESIGN.md 7).
-    """
+    """Municipalities where the requesting user is a tenant admin, looked up once per request."""
     cached = getattr(request, "_administered_municipality_ids", None)
     if cached is None:
-        membership = apps.get_model("departments", "Membership")
         cached = frozenset(
-            membership.objects.filter(
-                user_id=request.user.pk, role=membership.Role.ADMIN
+            Membership.objects.filter(
+                user_id=request.user.pk, role=Membership.Role.ADMIN
             ).values_list("municipality_id", flat=True)
         )
         request._administered_municipality_ids = cached
@@ -120,29 +114,3 @@ class ReadOnlyAdmin(TenantScopedAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
-
-
-@admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyAdmin):
-    """The audit log is append-only (DESIGN.md 5.8): it can be read here, never changed."""
-
-    list_display = ["chain", "seq", "created_at", "actor_label", "verb", "object_repr"]
-    list_filter = [("municipality", admin.RelatedOnlyFieldListFilter), "verb"]
-    search_fields = ["verb", "actor_label", "object_repr", "object_id"]
-    list_select_related = ["municipality"]
-    date_hierarchy = "created_at"
-
-
-@admin.register(OutboundEmail)
-class OutboundEmailAdmin(ReadOnlyAdmin):
-    list_display = ["subject", "status", "attempts", "created_at", "sent_at"]
-    list_filter = ["status", ("municipality", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["subject"]
-
-    def get_fields(self, request, obj=None):
-        fields = super().get_fields(request, obj)
-        if request.user.is_superuser:
-            return fields
-        # A body may carry a one-time link (a password reset); the platform operator alone
-        # reads it, so a tenant admin cannot take over an account through the outbox.
-        return [name for name in fields if name != "body"]

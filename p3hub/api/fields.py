@@ -1,0 +1,96 @@
+"""Serializer fields shared by every API: input fields parse JSON types only (the services
+hold every rule and message, STYLE.md 4), output fields give money and times one shape."""
+
+import datetime as dt
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from p3hub.money import from_minor
+
+AMOUNT_SCHEMA = {
+    "type": "string",
+    "format": "decimal",
+    "pattern": r"^-?\d+(\.\d+)?$",
+    "example": "2500.00",
+}
+
+
+class RawInput(serializers.Field):
+    """A JSON value handed to the service as it came; the service reads it and owns the
+    message. Missing reads as null (in a partial update, missing stays missing)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        if not kwargs["required"]:
+            kwargs.setdefault("default", None)
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        return data
+
+    def to_representation(self, value):
+        return value
+
+
+@extend_schema_field(
+    {
+        "oneOf": [{"type": "string", "example": "2,500.00"}, {"type": "number"}],
+        "description": (
+            "An amount in major units: a decimal string as people write it (`2500`, "
+            "`2,500.00`, `$2,500.00`) or a JSON number (read exactly, never as a float)."
+        ),
+    }
+)
+class AmountInput(RawInput):
+    """An amount as given; the service reads it (p3hub.money.parse_amount)."""
+
+
+@extend_schema_field({"oneOf": [{"type": "string"}, {"type": "number"}]})
+class NumberInput(AmountInput):
+    """A number (a quantity, a weight) as given; the service reads it."""
+
+
+def text_input(**kwargs) -> serializers.CharField:
+    """Text as given: blank, missing and too long are the service's to refuse, in its words
+    (a missing field reads as blank). `max_length` stays off so the service says it."""
+    kwargs.setdefault("required", False)
+    if not kwargs["required"]:
+        kwargs.setdefault("default", "")
+    kwargs.setdefault("allow_blank", True)
+    kwargs.setdefault("trim_whitespace", False)
+    return serializers.CharField(**kwargs)
+
+
+@extend_schema_field(AMOUNT_SCHEMA)
+class AmountField(serializers.Field):
+    """Minor units out as a decimal string in major units, in the currency the view puts in
+    the serializer context ("2500.00" USD, "2500" JPY): the API's one shape of money."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, minor: int) -> str:
+        return str(from_minor(minor, self.context["currency"]))
+
+
+def amount(minor: int, context) -> str:
+    """The same as AmountField, for serializer methods that compute an amount."""
+    return str(from_minor(minor, context["currency"]))
+
+
+class LocalDateTimeField(serializers.DateTimeField):
+    """ISO 8601 in and out. Every date-time the API returns is in the municipality's local
+    time with its UTC offset (`2026-03-30T14:00:00-05:00`); one given without an offset is
+    read in that local time (the API activates the municipality's zone for the request)."""
+
+    default_error_messages = {"out_of_range": "Give a date between the years 1900 and 9000."}
+
+    def to_internal_value(self, value):
+        parsed = super().to_internal_value(value)
+        # Years near 9999 overflow when converted to UTC for storage (a 500, not a 400).
+        if not 1900 <= parsed.astimezone(dt.UTC).year <= 9000:
+            self.fail("out_of_range")
+        return parsed

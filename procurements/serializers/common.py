@@ -1,0 +1,23 @@
+"""Fields the procurement serializers share."""
+
+from rest_framework import serializers
+
+from procurements.models import Solicitation
+
+
+def status_text(choices) -> serializers.CharField:
+    """A read-only status shown as text. Several models have a `status` and the schema's enum
+    naming (one StatusEnum) cannot tell them apart, so only the solicitation's is an enum."""
+    values = ", ".join(value for value, _ in choices)
+    return serializers.CharField(read_only=True, help_text=f"One of: {values}.")
+
+
+def current_status() -> serializers.ChoiceField:
+    """A solicitation's status by the database clock (closed once the bid deadline passed)."""
+    return serializers.ChoiceField(
+        choices=Solicitation.Status.choices, source="current_status", read_only=True
+    )
+
+
+def joined_codes(solicitation) -> list[str]:
+    return [department.code for department in solicitation.joined_departments()]

@@ -1,0 +1,122 @@
+"""Solicitations: lists, the workspace's detail, the inputs that open and edit one."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from departments.api.base import DepartmentCodeInput
+from p3hub.api.fields import AMOUNT_SCHEMA, LocalDateTimeField, amount, text_input
+from procurements.allocation import line_amount_minor
+from procurements.models import Solicitation
+from procurements.serializers.common import current_status, joined_codes
+from procurements.serializers.criteria import CriterionSerializer
+from procurements.serializers.line_items import LineItemSerializer
+from procurements.serializers.participations import ParticipationSerializer
+
+DATE_FIELDS = list(Solicitation.DATE_FIELDS)
+
+
+class SolicitationSerializer(serializers.ModelSerializer):
+    """A solicitation in a list: the row and its joined departments (prefetched)."""
+
+    status = current_status()
+    lead_department = serializers.CharField(source="lead_department.code")
+    departments = serializers.SerializerMethodField(
+        help_text="Codes of the departments that joined (the lead department included)."
+    )
+
+    class Meta:
+        model = Solicitation
+        fields = [
+            "reference",
+            "kind",
+            "title",
+            "status",
+            "lead_department",
+            "departments",
+            *DATE_FIELDS,
+            "published_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_departments(self, solicitation) -> list[str]:
+        return joined_codes(solicitation)
+
+
+class SolicitationDetailSerializer(SolicitationSerializer):
+    """One solicitation with everything the officer's workspace shows."""
+
+    participations = ParticipationSerializer(many=True)
+    line_items = LineItemSerializer(many=True)
+    criteria = CriterionSerializer(many=True)
+    estimated_total = serializers.SerializerMethodField(help_text="The line items' total.")
+    current_split = serializers.SerializerMethodField(
+        help_text="Number and status of the split version in force, or null."
+    )
+
+    class Meta(SolicitationSerializer.Meta):
+        fields = [
+            *SolicitationSerializer.Meta.fields,
+            "description",
+            "cancel_reason",
+            "participations",
+            "line_items",
+            "criteria",
+            "estimated_total",
+            "current_split",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(AMOUNT_SCHEMA)
+    def get_estimated_total(self, solicitation) -> str:
+        total = sum(
+            line_amount_minor(item.quantity, item.estimated_unit_price_minor)
+            for item in solicitation.line_items.all()
+        )
+        return amount(total, self.context)
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "nullable": True,
+            "properties": {"number": {"type": "integer"}, "status": {"type": "string"}},
+            "required": ["number", "status"],
+        }
+    )
+    def get_current_split(self, solicitation):
+        version = solicitation.split_versions.current().only("number", "status").first()
+        return None if version is None else {"number": version.number, "status": version.status}
+
+
+def _date_input() -> LocalDateTimeField:
+    return LocalDateTimeField(required=False, allow_null=True)
+
+
+class SolicitationUpdateInput(serializers.Serializer):
+    kind = text_input(help_text="RFP, IFB or RFQ.")
+    title = text_input()
+    description = text_input()
+    publish_at = _date_input()
+    questions_due_at = _date_input()
+    bids_due_at = _date_input()
+    opening_at = _date_input()
+
+
+class SolicitationCreateInput(SolicitationUpdateInput):
+    lead_department = DepartmentCodeInput(
+        required=False, help_text="Code of the department that leads."
+    )
+
+
+class CancelInput(serializers.Serializer):
+    reason = text_input(help_text="Shown to the public.")
+
+
+class HistoryEventSerializer(serializers.Serializer):
+    seq = serializers.IntegerField()
+    verb = serializers.CharField()
+    actor = serializers.CharField(source="actor_label")
+    created_at = serializers.DateTimeField()
+    before = serializers.JSONField()
+    after = serializers.JSONField()

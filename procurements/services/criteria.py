@@ -1,0 +1,61 @@
+"""Evaluation criteria: replaced as a whole, weights totalling 100 with one price criterion."""
+
+from django.db import transaction
+
+from departments.tenancy import TenantActor
+from p3hub.audit import Verb
+from p3hub.cleaning import clean_text, clean_whole_number
+from p3hub.errors import ValidationFailed
+from procurements.models import Criterion, Solicitation
+from procurements.services.common import lock_solicitation, require_editable, require_officer
+
+MAX_CRITERIA = 20  # far more than any evaluation uses; bounds the work one request can ask for
+
+
+def _clean_criterion(index: int, entry) -> dict:
+    field = f"criteria.{index}"
+    if not isinstance(entry, dict):
+        raise ValidationFailed("Each criterion has a name and a weight.", field=field)
+    name = clean_text(entry.get("name"), field=f"{field}.name", limit=120, required=True)
+    description = clean_text(entry.get("description"), field=f"{field}.description", limit=2000)
+    weight = clean_whole_number(entry.get("weight"), field=f"{field}.weight", low=1, high=100)
+    is_price = entry.get("is_price", False)
+    if not isinstance(is_price, bool):
+        raise ValidationFailed("Say true or false.", field=f"{field}.is_price")
+    return {"name": name, "description": description, "weight": weight, "is_price": is_price}
+
+
+def clean_criteria(criteria) -> list[dict]:
+    """The criteria as stored; ValidationFailed names the entry (`criteria.1.weight`)."""
+    if not isinstance(criteria, list | tuple):
+        raise ValidationFailed("Give the criteria as a list.", field="criteria")
+    if len(criteria) > MAX_CRITERIA:
+        raise ValidationFailed(f"At most {MAX_CRITERIA} criteria.", field="criteria")
+    cleaned = [_clean_criterion(index, entry) for index, entry in enumerate(criteria)]
+    if not cleaned:
+        raise ValidationFailed("Add at least one criterion.", field="criteria")
+    total = sum(c["weight"] for c in cleaned)
+    if total != 100:
+        raise ValidationFailed(f"Weights total {total}; they must total 100.", field="criteria")
+    if sum(c["is_price"] for c in cleaned) != 1:
+        raise ValidationFailed("Exactly one criterion must be price.", field="criteria")
+    return cleaned
+
+
+@transaction.atomic
+def criteria_set(*, actor: TenantActor, solicitation: Solicitation, criteria) -> list[Criterion]:
+    """An officer replaces the evaluation criteria: weights total exactly 100 and exactly one
+    criterion is price. Criteria do not touch the split, so approvals stand."""
+    require_officer(actor)
+    solicitation = lock_solicitation(actor, solicitation)
+    require_editable(solicitation)
+    cleaned = clean_criteria(criteria)
+    before = list(solicitation.criteria.values("name", "weight", "is_price"))
+    solicitation.criteria.all().delete()
+    created = Criterion.objects.bulk_create(
+        Criterion(solicitation=solicitation, position=i + 1, **c) for i, c in enumerate(cleaned)
+    )
+    actor.audit(
+        Verb.CRITERIA_SET, solicitation, before={"criteria": before}, after={"criteria": cleaned}
+    )
+    return created
