@@ -272,7 +272,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 # What apps add to another app's pages, in order: each entry names a callable taking the view
-# and returning a departments.views.Panel (or None). Imports keep pointing one way.
+# and returning a departments.views.base.Panel (or None). Imports keep pointing one way.
 PAGE_PANELS = {
     "home": ["procurements.panels.home_solicitations"],
     "dashboard": ["procurements.panels.dashboard_solicitations"],

@@ -33,7 +33,7 @@ class PrefixedIds:
 
 class LocalDateTimeField(forms.DateTimeField):
     """A `datetime-local` input. The tenant views render and parse inside the municipality's
-    time zone (departments.views.MunicipalityPage), so a typed 09:00 means 09:00 there and
+    time zone (departments.views.base.MunicipalityPage), so a typed 09:00 means 09:00 there and
     comes out as an aware datetime; a time that does not exist there (a DST gap) is refused."""
 
     widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")

@@ -4,7 +4,7 @@ dashboard."""
 
 from django.core.paginator import Paginator
 
-from departments.views import Panel
+from departments.views.base import Panel
 from procurements import selectors
 from procurements.views.base import PAGE_SIZE
 

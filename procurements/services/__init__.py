@@ -2,12 +2,7 @@
 the acting TenantActor, checking role, state and clock in one transaction, and recording an
 audit event on the solicitation (its history). One module per resource."""
 
-from procurements.services.cost_splits import (
-    cost_split_preview,
-    cost_split_propose,
-    share_approve,
-    share_reject,
-)
+from procurements.services.cost_splits import cost_split_preview, cost_split_propose
 from procurements.services.criteria import criteria_set
 from procurements.services.documents import document_add
 from procurements.services.line_items import line_item_add, line_item_remove, line_item_update
@@ -17,6 +12,7 @@ from procurements.services.participations import (
     participation_join,
     participation_withdraw,
 )
+from procurements.services.shares import share_approve, share_reject
 from procurements.services.solicitations import (
     solicitation_cancel,
     solicitation_create,

@@ -5,7 +5,7 @@ from django.template.response import TemplateResponse
 from django.utils.cache import patch_vary_headers
 
 from departments import selectors as department_selectors
-from departments.views import get_or_404
+from departments.views.base import get_or_404
 from p3hub.money import format_money
 from procurements import forms, selectors, services
 from procurements.views.base import split_table

@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.views.generic import TemplateView
 
 from departments import selectors as department_selectors
-from departments.views import ServiceFormMixin, TenantViewMixin, get_or_404
+from departments.views.base import ServiceFormMixin, TenantViewMixin, get_or_404
 from procurements import forms, selectors, services
 from procurements.models import CostSplitShare
 from procurements.views.base import PAGE_SIZE, version_table

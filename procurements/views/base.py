@@ -3,7 +3,7 @@ filtered list, the facts both detail pages show."""
 
 from django.core.paginator import Paginator
 
-from departments.views import partial_response
+from departments.views.base import partial_response
 from p3hub.money import format_money
 from procurements import forms, selectors
 from procurements.allocation import line_amount_minor

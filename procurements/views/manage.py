@@ -6,13 +6,8 @@ from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.views.generic import TemplateView
 
 from departments import selectors as department_selectors
-from departments.views import (
-    ServiceFormMixin,
-    ServiceFormView,
-    TenantViewMixin,
-    audit_changes,
-    get_or_404,
-)
+from departments.views.audit import audit_changes
+from departments.views.base import ServiceFormMixin, ServiceFormView, TenantViewMixin, get_or_404
 from p3hub.money import format_money
 from procurements import forms, selectors, services
 from procurements.models import CostSplitVersion, Participation, Solicitation

@@ -7,7 +7,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from departments.tenancy import tenant_actor_for
-from departments.views import MunicipalityPage, get_or_404
+from departments.views.base import MunicipalityPage, get_or_404
 from p3hub.errors import NotFound
 from procurements import selectors
 from procurements.models import Solicitation

@@ -175,6 +175,6 @@ def test_the_chain_status_names_the_first_broken_event(admin_client):
     ],
 )
 def test_audit_values_read_as_text_not_python(value, shown):
-    from departments.views import _shown
+    from departments.views.audit import _shown
 
     assert _shown(value) == shown

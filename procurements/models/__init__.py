@@ -1,0 +1,26 @@
+"""Joint solicitations, their line items, criteria, participating departments, documents and
+versioned cost splits with each department's share (DESIGN.md sections 3, 4 and 6), one module
+per resource. Each status has its lifecycle table beside the field (p3hub.lifecycle)."""
+
+from procurements.models.common import OFFICERS_ONLY
+from procurements.models.cost_splits import CostSplitShare, CostSplitVersion
+from procurements.models.participations import Participation
+from procurements.models.solicitations import (
+    Criterion,
+    Document,
+    LineItem,
+    ReferenceCounter,
+    Solicitation,
+)
+
+__all__ = [
+    "OFFICERS_ONLY",
+    "CostSplitShare",
+    "CostSplitVersion",
+    "Criterion",
+    "Document",
+    "LineItem",
+    "Participation",
+    "ReferenceCounter",
+    "Solicitation",
+]
