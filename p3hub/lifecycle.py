@@ -74,9 +74,12 @@ class Lifecycle:
         transitions: Iterable[Transition],
         initial: Iterable[str] = (),
         audit_on: Callable[[models.Model], models.Model] | None = None,
+        audited: bool = True,
         field_name: str = "status",
     ):
         self.states, self.noun, self.field_name = states, noun, field_name
+        # Plumbing rows (an outbound e-mail) move without an audit event and without an actor.
+        self.audited = audited
         self.transitions = tuple(transitions)
         self.initial = tuple(initial) or (next(iter(states)).value,)
         self.audit_on = audit_on or (lambda obj: obj)
@@ -154,7 +157,7 @@ class Lifecycle:
         obj: models.Model,
         name: str,
         *,
-        actor: Actor,
+        actor: Actor | None,
         changes: Mapping[str, Any] | None = None,
         details: Mapping[str, Any] | None = None,
     ) -> models.Model:
@@ -175,12 +178,13 @@ class Lifecycle:
         for attribute, value in changes.items():
             setattr(obj, attribute, value)
         obj.save(update_fields=[self.field_name, *changes, *self._auto_now_fields()])
-        actor.audit(
-            transition.verb,
-            self.audit_on(obj),
-            before={"status": current},
-            after={"status": transition.target, **(details or {})},
-        )
+        if self.audited:
+            actor.audit(
+                transition.verb,
+                self.audit_on(obj),
+                before={"status": current},
+                after={"status": transition.target, **(details or {})},
+            )
         return obj
 
     def create(self, *, status: str | None = None, **fields) -> models.Model:

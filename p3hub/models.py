@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 
+from p3hub.lifecycle import Lifecycle, Transition, sources
+
 
 class AuditChain(models.Model):
     """The head of one hash chain: one per municipality plus one for platform-wide events.
@@ -72,6 +74,18 @@ class OutboundEmail(models.Model):
         QUEUED = "queued"
         SENT = "sent"
         FAILED = "failed"
+
+    # Delivery is plumbing, not a domain change: no audit event (the change that queued the
+    # e-mail has its own).
+    lifecycle = Lifecycle(
+        Status,
+        noun="e-mail",
+        audited=False,
+        transitions=[
+            Transition("send", sources(Status.QUEUED), Status.SENT, verb="", done="sent"),
+            Transition("fail", sources(Status.QUEUED), Status.FAILED, verb="", done="failed"),
+        ],
+    )
 
     municipality = models.ForeignKey(
         "departments.Municipality", null=True, blank=True, on_delete=models.CASCADE

@@ -35,21 +35,22 @@ def _deliver(email: OutboundEmail) -> OSError | None:
         to=email.to,
         connection=get_connection(timeout=settings.EMAIL_TIMEOUT or SEND_TIMEOUT_SECONDS),
     )
+    attempts = {"attempts": email.attempts}
     try:
         message.send()
     except ValueError:
         # A malformed address or header fails the same way every time: retrying cannot help.
         log.exception("e-mail %s cannot be sent", email.pk)
-        email.status = Status.FAILED
+        OutboundEmail.lifecycle.apply(email, "fail", actor=None, changes=attempts)
     except OSError as error:  # SMTP errors, refused connections and timeouts: transient
         if email.attempts < MAX_ATTEMPTS:
             email.save(update_fields=["attempts"])
             return error
         log.error("giving up on e-mail %s after %s attempts", email.pk, email.attempts)
-        email.status = Status.FAILED
+        OutboundEmail.lifecycle.apply(email, "fail", actor=None, changes=attempts)
     else:
-        email.status, email.sent_at = Status.SENT, timezone.now()
-    email.save(update_fields=["attempts", "status", "sent_at"])
+        changes = attempts | {"sent_at": timezone.now()}
+        OutboundEmail.lifecycle.apply(email, "send", actor=None, changes=changes)
     return None
 
 
