@@ -10,6 +10,7 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.template import loader
 
 from departments.models import Membership, User
+from p3hub.audit import Verb
 from p3hub.forms import OpenChoiceField, ServiceForm
 from p3hub.mail import email_queue
 
@@ -136,7 +137,10 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, verbs, object_types, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["verb"].choices = [("", "Any action"), *((v, v) for v in verbs)]
+        self.fields["verb"].choices = [
+            ("", "Any action"),
+            *((v, Verb(v).label if v in Verb.values else v) for v in verbs),
+        ]
         self.fields["object_type"].choices = [
             ("", "Any object"),
             *((t, t.rpartition(".")[2].capitalize()) for t in object_types),

@@ -136,6 +136,8 @@ def audit_record(
     """
     if not connection.in_atomic_block:
         raise RuntimeError("audit_record must run inside the transaction of the change")
+    if verb not in Verb.values:  # one enumeration: a typo would make a verb nobody filters by
+        raise ValueError(f"{verb!r} is not an audit verb (p3hub.audit.Verb)")
     chain = _lock_chain(municipality)
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     event = AuditEvent(

@@ -66,6 +66,13 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.chain}#{self.seq} {self.verb}"
 
+    @property
+    def verb_label(self) -> str:
+        """What people read for the verb ("Published" for solicitation.publish)."""
+        from p3hub.audit import Verb  # p3hub.audit builds on these models
+
+        return Verb(self.verb).label if self.verb in Verb.values else self.verb
+
 
 class OutboundEmail(models.Model):
     """An e-mail queued by a service; a task sends it once, however often the task runs."""
@@ -87,8 +94,14 @@ class OutboundEmail(models.Model):
         ],
     )
 
+    # The tenant, referred to as the audit event does (DESIGN.md 7): by its label, kept
+    # while the e-mail is (a record of what the city sent), null for platform-wide mail.
     municipality = models.ForeignKey(
-        "departments.Municipality", null=True, blank=True, on_delete=models.CASCADE
+        "departments.Municipality",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="outbound_emails",
     )
     to = models.JSONField()
     subject = models.CharField(max_length=250)

@@ -252,7 +252,16 @@ SPECTACULAR_SETTINGS = {
         "Joint public procurement: solicitations shared by several departments, sealed bids, "
         "cost-sharing contracts. Tenant staff use /api/v1/<municipality-slug>/..., vendors "
         "/api/v1/vendor/..., the public /api/v1/public/.... Authenticate with "
-        "`POST /api/v1/auth/token/` and send `Authorization: Token <token>`."
+        "`POST /api/v1/auth/token/` and send `Authorization: Token <token>`.\n\n"
+        "**Date-times** are ISO 8601 in the municipality's local time with its UTC offset "
+        "(`2026-03-30T14:00:00-05:00`), in every answer; one given without an offset is read "
+        "in that local time. The public list gives each row in its own municipality's time.\n\n"
+        "**Money** is a decimal string in major units of the municipality's currency "
+        '(`"2500.00"`) in every answer. Amounts you send may be written as people do '
+        '(`"2500"`, `"2,500.00"`, `"$2,500.00"`) or as JSON integers; JSON numbers '
+        "with a fraction are refused, since a float may already have lost the amount.\n\n"
+        '**Errors** are `{"type": ..., "errors": [{"code", "detail", "attr"}]}`, '
+        "`attr` naming the value at fault; the same input gets the same words as on the pages."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

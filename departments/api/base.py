@@ -140,3 +140,5 @@ class CaseInsensitiveSlugField(serializers.SlugRelatedField):
 class DepartmentCodeInput(RawInput):
     """A department of the caller's municipality by its code, as given: the service resolves
     it (departments.selectors.department_named), so pages and the API say the same."""
+
+    codes = ("required", "invalid", "does_not_exist")

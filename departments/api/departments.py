@@ -82,10 +82,8 @@ _WRITES = ["create", "update", "partial_update"]
         examples=[OpenApiExample("Retire", value={"is_active": False}, request_only=True)],
     ),
 )
-# Codes the services raise on top of what the input serializers check (documented in OpenAPI).
-@extend_validation_errors(["invalid", "required"], field_name="code", actions=_WRITES)
+# Codes the service raises for list entries, on top of what each field documents.
 @extend_validation_errors(["invalid"], field_name="fund_codes", actions=_WRITES)
-@extend_validation_errors(["invalid", "required"], field_name="name", actions=_WRITES)
 class DepartmentViewSet(TenantAPIMixin, viewsets.GenericViewSet):
     model = Department
     serializer_class = DepartmentSerializer

@@ -126,10 +126,6 @@ class MembershipFilter(django_filters.FilterSet):
         examples=[LAST_ADMIN],
     ),
 )
-@extend_validation_errors(["invalid", "required"], field_name="role", actions=["create"])
-@extend_validation_errors(
-    ["invalid", "does_not_exist"], field_name="department", actions=["create"]
-)
 @extend_validation_errors(["last_admin"], field_name="role", actions=["destroy"])
 class MembershipViewSet(TenantAPIMixin, viewsets.GenericViewSet):
     model = Membership

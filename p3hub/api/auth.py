@@ -1,6 +1,7 @@
 """Token authentication at POST /api/v1/auth/token/ (DESIGN.md 10)."""
 
 from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import serializers
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -15,6 +16,7 @@ class TokenThrottle(AnonRateThrottle):
     scope = "token"
 
 
+@extend_validation_errors(["authorization"], field_name="non_field_errors")
 class TokenObtainView(ObtainAuthToken):
     # The credentials are in the body. Authenticating the request too would let a stale token
     # header block getting a new one, and let a logged-in session skip the anonymous throttle.

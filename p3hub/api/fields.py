@@ -16,15 +16,40 @@ AMOUNT_SCHEMA = {
 }
 
 
+class ServiceCode:
+    """An error code the service may answer for a field, for the OpenAPI description
+    (drf-standardized-errors lists a field's codes from its validators). It checks nothing:
+    the service does, in its own words."""
+
+    def __init__(self, code: str):
+        self.code = code
+
+    def __call__(self, value) -> None:
+        return None
+
+    def __eq__(self, other) -> bool:  # serializer fields compare validators when copied
+        return isinstance(other, ServiceCode) and other.code == self.code
+
+    def __hash__(self) -> int:
+        return hash(self.code)
+
+
+def service_codes(*codes: str) -> list[ServiceCode]:
+    return [ServiceCode(code) for code in codes]
+
+
 class RawInput(serializers.Field):
     """A JSON value handed to the service as it came; the service reads it and owns the
     message. Missing reads as null (in a partial update, missing stays missing)."""
+
+    codes = ("required", "invalid")
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
         if not kwargs["required"]:
             kwargs.setdefault("default", None)
         kwargs.setdefault("allow_null", True)
+        kwargs.setdefault("validators", service_codes(*self.codes))
         super().__init__(**kwargs)
 
     def to_internal_value(self, data):
@@ -60,6 +85,7 @@ def text_input(**kwargs) -> serializers.CharField:
         kwargs.setdefault("default", "")
     kwargs.setdefault("allow_blank", True)
     kwargs.setdefault("trim_whitespace", False)
+    kwargs.setdefault("validators", service_codes("required", "max_length", "invalid"))
     return serializers.CharField(**kwargs)
 
 

@@ -8,7 +8,6 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 
@@ -20,6 +19,7 @@ from procurements.api.examples import (
     NOT_EDITABLE,
     REFERENCE,
     SPLIT_EXAMPLES,
+    SPLIT_REFUSED,
     SPLIT_TABLE,
     SPLIT_VERSION,
     conflict,
@@ -65,7 +65,7 @@ _NUMBER = OpenApiParameter("number", OpenApiTypes.INT, OpenApiParameter.PATH)
             "`in_kind.amount`."
         ),
         request=CostSplitInput,
-        responses={201: SplitVersionSerializer, 409: NOT_EDITABLE},
+        responses={201: SplitVersionSerializer, 400: SPLIT_REFUSED, 409: NOT_EDITABLE},
         examples=[
             *SPLIT_EXAMPLES,
             OpenApiExample(
@@ -79,7 +79,7 @@ _NUMBER = OpenApiParameter("number", OpenApiTypes.INT, OpenApiParameter.PATH)
             "per line and in total, summing exactly to the total."
         ),
         request=CostSplitInput,
-        responses=SplitPreviewSerializer,
+        responses={200: SplitPreviewSerializer, 400: SPLIT_REFUSED},
         examples=[
             *SPLIT_EXAMPLES,
             OpenApiExample(
@@ -115,19 +115,6 @@ _NUMBER = OpenApiParameter("number", OpenApiTypes.INT, OpenApiParameter.PATH)
         ],
     ),
 )
-@extend_validation_errors(
-    ["invalid", "required"], field_name="method", actions=["create", "preview"]
-)
-@extend_validation_errors(["invalid"], field_name="inputs", actions=["create", "preview"])
-@extend_validation_errors(["invalid"], field_name="amounts", actions=["create", "preview"])
-@extend_validation_errors(["invalid"], field_name="percentages", actions=["create", "preview"])
-@extend_validation_errors(
-    ["invalid"], field_name="in_kind.contributor", actions=["create", "preview"]
-)
-@extend_validation_errors(
-    ["invalid", "does_not_exist"], field_name="department", actions=["approve", "reject"]
-)
-@extend_validation_errors(["required"], field_name="reason", actions=["reject"])
 class SplitVersionViewSet(SolicitationScopedMixin, viewsets.GenericViewSet):
     model = CostSplitVersion
     serializer_class = SplitVersionSerializer

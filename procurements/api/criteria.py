@@ -2,7 +2,6 @@
 replaced as one resource."""
 
 from drf_spectacular.utils import OpenApiExample, extend_schema
-from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import viewsets
 
 from procurements import services
@@ -10,16 +9,15 @@ from procurements.api.common import SolicitationScopedMixin
 from procurements.api.examples import (
     CRITERIA,
     CRITERIA_BODY,
+    CRITERIA_REFUSED,
     NOT_EDITABLE,
     REFERENCE,
-    validation_example,
 )
 from procurements.models import Criterion
 from procurements.serializers.criteria import CriteriaInput, CriterionSerializer
 
 
 @extend_schema(parameters=[REFERENCE], tags=["criteria"])
-@extend_validation_errors(["invalid", "required"], field_name="criteria", actions=["update"])
 class CriterionViewSet(SolicitationScopedMixin, viewsets.GenericViewSet):
     model = Criterion
     serializer_class = CriterionSerializer
@@ -32,7 +30,7 @@ class CriterionViewSet(SolicitationScopedMixin, viewsets.GenericViewSet):
     @extend_schema(
         description="The evaluation criteria with their weights (members).",
         responses=CriterionSerializer(many=True),
-        examples=[OpenApiExample("Price and approach", value=CRITERIA, response_only=True)],
+        examples=[OpenApiExample("Price", value=CRITERIA[0], response_only=True)],
     )
     def list(self, request, *args, **kwargs):
         return self.render(CriterionSerializer, self.get_queryset(), many=True)
@@ -43,13 +41,10 @@ class CriterionViewSet(SolicitationScopedMixin, viewsets.GenericViewSet):
             "price criterion, at most 20. Errors name the entry, e.g. `criteria.1.weight`."
         ),
         request=CriteriaInput,
-        responses={200: CriterionSerializer(many=True), 409: NOT_EDITABLE},
+        responses={200: CriterionSerializer(many=True), 400: CRITERIA_REFUSED, 409: NOT_EDITABLE},
         examples=[
             OpenApiExample("Price and approach", value=CRITERIA_BODY, request_only=True),
-            OpenApiExample("Saved", value=CRITERIA, response_only=True, status_codes=["200"]),
-            validation_example(
-                "Weights total 90", "criteria", "Weights total 90; they must total 100."
-            ),
+            OpenApiExample("Saved", value=CRITERIA[0], response_only=True, status_codes=["200"]),
         ],
     )
     def update(self, request, *args, **kwargs):

@@ -46,7 +46,42 @@ class ConflictErrorResponse(serializers.Serializer):
     errors = ConflictError(many=True)
 
 
-validation_example = validation_error
+class FieldError(serializers.Serializer):
+    code = serializers.CharField()
+    detail = serializers.CharField()
+    attr = serializers.CharField(
+        help_text="The path of the value at fault: `percentages.TRN`, `lines.12.PSD`, "
+        "`criteria.1.weight`."
+    )
+
+
+class FieldErrorResponse(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["validation_error"])
+    errors = FieldError(many=True)
+
+
+def refused_input(description: str, *examples: OpenApiExample) -> OpenApiResponse:
+    """A documented 400 whose `attr` is a path into the body (a line, a department, an
+    entry), which no fixed list of field names can enumerate."""
+    return OpenApiResponse(
+        response=FieldErrorResponse, description=description, examples=list(examples)
+    )
+
+
+def validation_example(name: str, attr: str, detail: str, code: str = "invalid"):
+    """A 400 example as documented by the operation's own error schema."""
+    return validation_error(name, attr, detail, code)
+
+
+def input_example(name: str, attr: str, detail: str, code: str = "invalid") -> OpenApiExample:
+    """A 400 example for `refused_input` (no status code: the response carries it)."""
+    return OpenApiExample(
+        name,
+        value={
+            "type": "validation_error",
+            "errors": [{"code": code, "detail": detail, "attr": attr}],
+        },
+    )
 
 
 NOT_EDITABLE = conflict(
@@ -238,20 +273,24 @@ SPLIT_EXAMPLES = [
         },
         request_only=True,
     ),
-    validation_example(
+]
+SPLIT_REFUSED = refused_input(
+    "A value of the split is refused; `attr` names it.",
+    input_example(
         "Percentages not totalling 100",
         "percentages",
         "Percentages total 99.9999, not exactly 100.",
     ),
-    validation_example(
+    input_example(
         "Fixed amounts off by a cent",
         "amounts",
         "Fixed amounts total USD 12,399.99; they must total exactly USD 12,400.00.",
     ),
-    validation_example(
+    input_example(
         "A line without departments", "lines.13", "Assign “Speed sensor” to departments."
     ),
-]
+    input_example("An amount not in USD", "amounts.TRN", "Give the amount in USD."),
+)
 
 # --- example payloads: criteria, participations, the public view ----------------------------
 
@@ -271,6 +310,13 @@ CRITERIA = [
         "is_price": False,
     },
 ]
+CRITERIA_REFUSED = refused_input(
+    "The criteria are refused; `attr` names the entry (`criteria.1.weight`) or the whole.",
+    input_example("Weights total 90", "criteria", "Weights total 90; they must total 100."),
+    input_example(
+        "A weight out of range", "criteria.1.weight", "Enter a whole number from 1 to 100."
+    ),
+)
 CRITERIA_BODY = {
     "criteria": [{k: v for k, v in criterion.items() if k != "position"} for criterion in CRITERIA]
 }

@@ -17,6 +17,8 @@ from procurements.api.examples import (
     SOLICITATION_CREATE,
     SOLICITATION_DETAIL,
     STATUS_HELP,
+    input_example,
+    refused_input,
     refused_move,
     validation_example,
 )
@@ -126,13 +128,6 @@ _SOLICITATION_WRITES = ["create", "partial_update"]
         ],
     ),
 )
-@extend_validation_errors(["invalid", "required"], field_name="title", actions=_SOLICITATION_WRITES)
-@extend_validation_errors(["invalid", "required"], field_name="kind", actions=_SOLICITATION_WRITES)
-@extend_validation_errors(
-    ["invalid", "required", "does_not_exist"],
-    field_name="lead_department",
-    actions=["create"],
-)
 @extend_validation_errors(["date_order"], field_name="opening_at", actions=_SOLICITATION_WRITES)
 @extend_validation_errors(["date_order"], field_name="bids_due_at", actions=_SOLICITATION_WRITES)
 @extend_validation_errors(
@@ -179,6 +174,16 @@ class SolicitationViewSet(ProcurementAPIMixin, viewsets.GenericViewSet):
         request=None,
         responses={
             200: SolicitationDetailSerializer,
+            400: refused_input(
+                "Not ready: a key date missing or past, criteria not totalling 100, an "
+                "invitation unanswered; `attr` names what to fix.",
+                input_example(
+                    "Criteria not ready",
+                    "criteria",
+                    "Evaluation criteria must total 100 with one price criterion.",
+                ),
+                input_example("The deadline passed", "bids_due_at", "The bid deadline has passed."),
+            ),
             409: refused_move(
                 "Not approved yet, or already published (`invalid_transition`); or the "
                 "current split is not approved by every department or no longer adds up "
@@ -186,13 +191,6 @@ class SolicitationViewSet(ProcurementAPIMixin, viewsets.GenericViewSet):
                 "This solicitation is in approval: it cannot be published.",
             ),
         },
-        examples=[
-            validation_example(
-                "Criteria not ready",
-                "criteria",
-                "Evaluation criteria must total 100 with one price criterion.",
-            )
-        ],
     )
     @action(detail=True, methods=["post"])
     def publish(self, request, *args, **kwargs):

@@ -32,6 +32,7 @@ from departments.models import Membership, Municipality
 from departments.tenancy import TenantActor
 from p3hub.audit import (
     PLATFORM_CHAIN,
+    Verb,
     audit_chain_verify,
     audit_record,
     chain_key_for,
@@ -322,7 +323,7 @@ def test_trigger_refuses_update_and_delete_through_the_orm(riverton):
             pytest.fail(f"{name} went through")
     # Appending still works, and the chain is whole.
     with transaction.atomic():
-        audit_record(actor=None, verb="test.append", municipality=target.municipality)
+        audit_record(actor=None, verb=Verb.DEPARTMENT_UPDATE, municipality=target.municipality)
     assert audit_chain_verify(riverton) is None
 
 
@@ -332,7 +333,7 @@ def test_trigger_refuses_update_and_delete_through_the_orm(riverton):
 @pytest.mark.django_db(transaction=True)
 def test_audit_record_outside_a_transaction_raises():
     with pytest.raises(RuntimeError, match="inside the transaction"):
-        audit_record(actor=None, verb="test.autocommit")
+        audit_record(actor=None, verb=Verb.DEPARTMENT_UPDATE)
     assert not AuditEvent.objects.exists()
     assert not AuditChain.objects.exists()
 
@@ -351,7 +352,7 @@ def test_concurrent_appends_are_numbered_without_gaps():
             for n in range(per_thread):
                 with transaction.atomic():
                     audit_record(
-                        actor=None, verb="test.concurrent", municipality=city, after={"n": n}
+                        actor=None, verb=Verb.DEPARTMENT_UPDATE, municipality=city, after={"n": n}
                     )
         except BaseException as error:  # reported below, in the test's thread
             errors.append(error)
@@ -410,7 +411,7 @@ def test_command_line_exit_codes():
 
 def round_trip(data: dict) -> AuditEvent:
     with transaction.atomic():
-        written = audit_record(actor=None, verb="test.round_trip", before=data, after=data)
+        written = audit_record(actor=None, verb=Verb.DEPARTMENT_UPDATE, before=data, after=data)
     stored = AuditEvent.objects.get(pk=written.pk)
     assert stored.after == to_json_safe(data)
     assert event_hash(stored) == stored.hash
@@ -493,3 +494,10 @@ json_values = st.recursive(
 def test_any_before_and_after_data_re_verifies_after_a_round_trip(data):
     round_trip(data)
     assert audit_chain_verify(PLATFORM_CHAIN) is None
+
+
+@pytest.mark.django_db
+def test_an_unknown_verb_is_refused_so_every_event_is_one_of_the_enumeration():
+    with pytest.raises(ValueError, match="not an audit verb"), transaction.atomic():
+        audit_record(actor=None, verb="department.updated")
+    assert set(AuditEvent.objects.values_list("verb", flat=True)) <= set(Verb.values)

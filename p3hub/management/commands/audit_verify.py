@@ -4,10 +4,10 @@ Prints "OK <chain>: N events" for each chain that verifies; for one that does no
 first broken event (chain, seq, id, reason) and exits 1. An unknown slug exits 2.
 """
 
-from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 
 from p3hub.audit import audit_chain_check, audit_chain_keys
+from p3hub.models import AuditEvent
 
 
 class Command(BaseCommand):
@@ -18,7 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, municipality: str | None = None, **options) -> None:
         broken = []
-        for key in audit_chain_keys(self._municipality(municipality)):
+        for key in self._chain_keys(municipality):
             report = audit_chain_check(key)
             if report.broken is None:
                 self.stdout.write(f"OK {key}: {report.events} events")
@@ -36,11 +36,12 @@ class Command(BaseCommand):
             )
 
     @staticmethod
-    def _municipality(slug: str | None):
+    def _chain_keys(slug: str | None) -> list[str]:
         if slug is None:
-            return None
-        # By label: p3hub is plumbing that departments builds on, never the other way round.
-        municipality_model = apps.get_model("departments", "Municipality")
-        if (found := municipality_model.objects.filter(slug=slug).first()) is None:
+            return audit_chain_keys()
+        # The tenant model through the audit event's own reference to it (DESIGN.md 7): p3hub
+        # imports no app and looks up no model by label.
+        tenant_model = AuditEvent._meta.get_field("municipality").related_model
+        if (municipality := tenant_model.objects.filter(slug=slug).first()) is None:
             raise CommandError(f"No municipality with the slug {slug!r}.", returncode=2)
-        return found
+        return audit_chain_keys(municipality)

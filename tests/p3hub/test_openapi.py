@@ -1,0 +1,233 @@
+"""The OpenAPI description tells the truth (DESIGN.md 10): it is a valid OpenAPI 3 document,
+every example in it validates against the schema it illustrates, endpoints are grouped by
+resource, money has one shape, and what the endpoints really answer matches what is
+documented for them."""
+
+import json
+import re
+
+import pytest
+from jsonschema.exceptions import ValidationError
+from openapi_schema_validator import OAS30Validator
+from openapi_spec_validator import validate as validate_spec
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT4
+
+from tests.factories import line_item_split
+from tests.helpers import url
+
+pytestmark = pytest.mark.django_db
+
+TAGS = {
+    "auth",
+    "me",
+    "departments",
+    "memberships",
+    "solicitations",
+    "line items",
+    "criteria",
+    "participations",
+    "cost splits",
+    "approvals",
+    "public",
+}
+METHODS = {"get", "post", "put", "patch", "delete"}
+
+
+@pytest.fixture(scope="module")
+def schema(django_db_blocker):
+    from django.test import Client
+
+    with django_db_blocker.unblock():
+        response = Client().get("/api/schema/?format=json")
+    assert response.status_code == 200
+    return json.loads(response.content)
+
+
+def validator_for(schema: dict, subschema: dict) -> OAS30Validator:
+    """A validator of `subschema` whose $refs resolve inside the whole document."""
+    registry = Registry().with_resource(
+        "urn:p3hub:openapi", Resource.from_contents(schema, default_specification=DRAFT4)
+    )
+    wrapped = {**subschema, "components": schema.get("components", {})}
+    return OAS30Validator(_rebase(wrapped), registry=registry)
+
+
+def _rebase(node):
+    """Point local refs (#/components/...) at the registered document."""
+    if isinstance(node, dict):
+        return {
+            key: (
+                f"urn:p3hub:openapi{value}"
+                if key == "$ref" and isinstance(value, str) and value.startswith("#")
+                else _rebase(value)
+            )
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [_rebase(item) for item in node]
+    return node
+
+
+def operations(schema: dict):
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            if method in METHODS:
+                yield path, method, operation
+
+
+def examples(schema: dict):
+    """(where, example value, the schema it illustrates) for every example of every body."""
+    for path, method, operation in operations(schema):
+        bodies = [("request", operation.get("requestBody", {}))]
+        bodies += [(f"response {code}", body) for code, body in operation["responses"].items()]
+        for kind, body in bodies:
+            for media, content in body.get("content", {}).items():
+                for name, example in content.get("examples", {}).items():
+                    where = f"{method.upper()} {path} {kind} {media} «{name}»"
+                    yield where, example["value"], content["schema"]
+
+
+def test_the_document_is_valid_openapi_3(schema):
+    validate_spec(schema)
+    assert schema["openapi"].startswith("3.")
+
+
+def test_every_example_validates_against_its_own_schema(schema):
+    found, failures = 0, []
+    for where, value, subschema in examples(schema):
+        found += 1
+        try:
+            validator_for(schema, subschema).validate(value)
+        except ValidationError as error:
+            failures.append(f"{where}: {error.message} at {list(error.absolute_path)}")
+    assert found > 40, "the schema lost its examples"
+    assert failures == []
+
+
+def test_endpoints_are_grouped_by_resource(schema):
+    tags = {(path, method): op.get("tags", []) for path, method, op in operations(schema)}
+    untagged = [pm for pm, found in tags.items() if len(found) != 1 or found[0] not in TAGS]
+    assert untagged == []
+    assert {t for found in tags.values() for t in found} == TAGS
+
+
+def test_money_has_one_shape_a_decimal_string(schema):
+    text = json.dumps(schema)
+    # No amount in minor units and no {minor, display} object anywhere in the API.
+    assert not re.search(r'"[a-z_]*_minor"', text)
+    assert '"display"' not in text
+    outputs = {n: c for n, c in schema["components"]["schemas"].items() if not n.endswith("Input")}
+    for name, component in outputs.items():
+        for prop, spec in component.get("properties", {}).items():
+            if prop in {"amount", "estimated_unit_price", "estimated_total", "payable", "total"}:
+                assert spec.get("type") == "string" and spec.get("format") == "decimal", (
+                    name,
+                    prop,
+                    spec,
+                )
+
+
+def test_the_date_time_convention_is_documented(schema):
+    description = schema["info"]["description"]
+    assert "local time" in description and "offset" in description
+
+
+# --- what the endpoints really answer -------------------------------------------------------
+
+
+def _literal_segments(template: str, path: str) -> int | None:
+    """How many segments of `path` the template spells out, or None if it does not match."""
+    wanted, given = template.strip("/").split("/"), path.strip("/").split("/")
+    if len(wanted) != len(given):
+        return None
+    if not all(w.startswith("{") or w == g for w, g in zip(wanted, given, strict=True)):
+        return None
+    return sum(not w.startswith("{") for w in wanted)
+
+
+def documented(schema: dict, path: str, method: str, status: int) -> dict:
+    """The documented JSON schema of a response; the most literal template wins (so
+    .../preview/ is not read as .../{number}/)."""
+    candidates = [
+        (score, template)
+        for template, item in schema["paths"].items()
+        if method in item and (score := _literal_segments(template, path)) is not None
+    ]
+    assert candidates, f"{method} {path} is not in the schema"
+    template = max(candidates)[1]
+    responses = schema["paths"][template][method]["responses"]
+    assert str(status) in responses, f"{method} {template} answers {status}, undocumented"
+    return responses[str(status)]["content"]["application/json"]["schema"]
+
+
+def assert_documented(schema, response, path: str, method: str):
+    body = response.json()
+    try:
+        validator_for(schema, documented(schema, path, method, response.status_code)).validate(body)
+    except ValidationError as error:
+        raise AssertionError(
+            f"{method} {path} {response.status_code}: {error.message} at "
+            f"{list(error.absolute_path)}"
+        ) from None
+
+
+def test_reads_answer_as_documented(schema, api_as, proposed):
+    officer, head, public = api_as("officer"), api_as("head.trn"), api_as(None)
+    reference = proposed.reference
+    base = f"/api/v1/riverton/solicitations/{reference}/"
+    reads = [
+        (officer, "/api/v1/me/"),
+        (officer, "/api/v1/riverton/departments/"),
+        (officer, "/api/v1/riverton/memberships/"),
+        (officer, "/api/v1/riverton/solicitations/"),
+        (officer, base),
+        (officer, base + "history/"),
+        (officer, base + "line-items/"),
+        (officer, base + f"line-items/{proposed.camera.pk}/"),
+        (officer, base + "criteria/"),
+        (officer, base + "participations/"),
+        (officer, base + "cost-split-versions/"),
+        (officer, base + "cost-split-versions/1/"),
+        (head, "/api/v1/riverton/approvals/"),
+        (public, "/api/v1/public/solicitations/"),
+    ]
+    for client, path in reads:
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.content)
+        assert_documented(schema, response, path, "get")
+
+
+def test_writes_and_refusals_answer_as_documented(schema, api_as, proposed, departments):
+    officer = api_as("officer")
+    calls = [
+        ("post", "/api/v1/auth/token/", api_as(None), {"username": "officer", "password": "x"}),
+        (
+            "post",
+            url(proposed, "line-items/"),
+            officer,
+            {"description": "Pole", "quantity": "1", "estimated_unit_price": "2,500.00"},
+        ),
+        ("post", url(proposed, "line-items/"), officer, {"description": "", "quantity": "x"}),
+        (
+            "post",
+            url(proposed, "cost-split-versions/preview/"),
+            officer,
+            {"method": "line_item", "inputs": line_item_split(proposed)},
+        ),
+        ("post", url(proposed, "cost-split-versions/preview/"), officer, {"method": "fixed"}),
+        ("post", url(proposed, "publish/"), officer, None),
+        (
+            "post",
+            url(proposed, "cost-split-versions/2/approve/"),
+            api_as("head.trn"),
+            {"department": "TRN"},
+        ),
+        ("put", url(proposed, "criteria/"), officer, {"criteria": [{"name": "Price"}]}),
+        ("post", "/api/v1/riverton/solicitations/", officer, {"kind": "RFQ"}),
+        ("post", "/api/v1/riverton/departments/", officer, {"code": "X"}),
+    ]
+    for method, path, client, body in calls:
+        response = getattr(client, method)(path, body, format="json")
+        assert response.status_code < 500, (path, response.content)
+        assert_documented(schema, response, path, method)
