@@ -16,7 +16,7 @@ from departments.selectors import department_named
 from departments.tenancy import TenantActor
 from p3hub.audit import Verb, audit_record
 from p3hub.cleaning import clean_choice, clean_text
-from p3hub.errors import NotFound, PermissionDenied, ValidationFailed
+from p3hub.errors import PermissionDenied, ValidationFailed, get_or_not_found
 
 FUND_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-]{0,29}$")
 Role = Membership.Role
@@ -125,12 +125,10 @@ def department_update(
 ) -> Department:
     """A tenant admin renames, recodes, re-funds or deactivates a department of theirs."""
     _require_admin(actor)
-    try:
-        department = Department.objects.select_for_update().get(
-            pk=department.pk, municipality=actor.municipality
-        )
-    except Department.DoesNotExist:  # another municipality's: as in the selectors, not a 500
-        raise NotFound("Not found.") from None
+    # Another municipality's is NotFound, as in the selectors.
+    department = get_or_not_found(
+        Department.objects.select_for_update(), pk=department.pk, municipality=actor.municipality
+    )
     before = _department_snapshot(department)
     if code is not None:
         department.code = clean_text(code, field="code", limit=10, required=True).upper()
@@ -203,12 +201,9 @@ def membership_grant(
 def membership_revoke(*, actor: TenantActor, membership: Membership) -> None:
     """A tenant admin takes a role away. The last tenant admin cannot be removed."""
     _require_admin(actor)
-    try:
-        membership = Membership.objects.select_for_update().get(
-            pk=membership.pk, municipality=actor.municipality
-        )
-    except Membership.DoesNotExist:
-        raise NotFound("Not found.") from None
+    membership = get_or_not_found(
+        Membership.objects.select_for_update(), pk=membership.pk, municipality=actor.municipality
+    )
     if membership.role == Role.ADMIN:
         # order_by("pk"): Membership's default ordering joins the nullable department, and
         # PostgreSQL cannot lock the nullable side of an outer join; pk order is the lock order.

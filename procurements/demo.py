@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 from departments.models import Department, Municipality, User
-from departments.tenancy import tenant_actor_for
+from departments.tenancy import TenantActor
 from p3hub.clock import db_now
 from procurements import services
 from procurements.models import Solicitation
@@ -33,8 +33,9 @@ def seed() -> None:
         _study_awaiting_approval()
 
 
-def _actor(username: str):
-    return tenant_actor_for(User.objects.get(username=username), "riverton")
+def _actor(username: str) -> TenantActor:
+    riverton = Municipality.objects.get(slug="riverton")
+    return TenantActor.of(User.objects.get(username=username), riverton)
 
 
 def _departments() -> dict[str, Department]:

@@ -50,13 +50,16 @@ KWARG = re.compile(r"<(?:\w+:)?(\w+)>")
 
 
 def tenant_page_patterns() -> list[tuple[str, URLPattern]]:
-    """(route, pattern) of every page under /<municipality-slug>/ that the resolver can reach
-    (a route shadowed by an earlier one with the same path is not), the API and the Django
-    admin aside (they live under api/ and admin/)."""
-    found, seen = [], set()
+    """(route, pattern) of every page under /<municipality-slug>/, the API and the Django
+    admin aside (they live under api/ and admin/). Apps extend each other's pages through
+    settings.PAGE_PANELS, never by shadowing a route or a name: both are refused here."""
+    found, seen, names = [], set(), set()
     for route, namespace, pattern in walk_url_patterns():
-        if route.startswith(TENANT_PAGE_PREFIX) and route not in seen:
+        if route.startswith(TENANT_PAGE_PREFIX):
+            assert route not in seen, f"{route} is shadowed by an earlier route"
+            assert pattern.name not in names, f"the URL name {pattern.name} is used twice"
             seen.add(route)
+            names.add(pattern.name)
             assert pattern.name, f"unnamed tenant page {route}"
             found.append((route, namespace + pattern.name, pattern))
     assert found, "no tenant pages found: did the root URLconf change?"

@@ -144,6 +144,7 @@ SOLICITATION_DETAIL = {
             "department_name": "Public Safety",
             "status": "joined",
             "responded_at": "2026-02-21T09:30:00-06:00",
+            "moves": ["withdraw"],
         },
         {
             "id": 1,
@@ -151,6 +152,7 @@ SOLICITATION_DETAIL = {
             "department_name": "Transportation",
             "status": "joined",
             "responded_at": "2026-02-20T15:04:05-06:00",
+            "moves": [],
         },
     ],
     "line_items": [LINE_ITEM, SENSOR],
@@ -166,6 +168,7 @@ SOLICITATION_DETAIL = {
     ],
     "estimated_total": "12400.00",
     "current_split": {"number": 1, "status": "proposed"},
+    "moves": ["cancel"],
 }
 SOLICITATION_CREATE = {
     "kind": "RFP",
@@ -327,6 +330,7 @@ PARTICIPATION = {
     "department_name": "Public Safety",
     "status": "invited",
     "responded_at": None,
+    "moves": ["withdraw"],
 }
 
 PUBLIC_SOLICITATION = {

@@ -4,6 +4,18 @@ from rest_framework import serializers
 
 from procurements.models import Solicitation
 
+# What every list of solicitations shows, staff and public alike.
+LIST_FIELDS = [
+    "reference",
+    "kind",
+    "title",
+    "status",
+    "lead_department",
+    "departments",
+    *Solicitation.DATE_FIELDS,
+    "published_at",
+]
+
 
 def status_text(choices) -> serializers.CharField:
     """A read-only status shown as text. Several models have a `status` and the schema's enum
@@ -21,3 +33,12 @@ def current_status() -> serializers.ChoiceField:
 
 def joined_codes(solicitation) -> list[str]:
     return [department.code for department in solicitation.joined_departments()]
+
+
+def open_moves(row, context) -> list[str]:
+    """The moves of the row's lifecycle the caller may make now (the buttons a page shows)."""
+    actor = context["view"].actor
+    return sorted(type(row).lifecycle.open_names(row, actor))
+
+
+MOVES_HELP = "The moves you may make now (POST .../<move>/), by the lifecycle table."

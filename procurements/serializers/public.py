@@ -6,9 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from procurements.models import LineItem, Solicitation
-from procurements.serializers.common import current_status
-
-DATE_FIELDS = list(Solicitation.DATE_FIELDS)
+from procurements.serializers.common import LIST_FIELDS, current_status
 
 
 class PublicDepartmentSerializer(serializers.Serializer):
@@ -27,18 +25,7 @@ class PublicSolicitationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Solicitation
-        fields = [
-            "municipality",
-            "municipality_name",
-            "reference",
-            "kind",
-            "title",
-            "status",
-            "lead_department",
-            "departments",
-            *DATE_FIELDS,
-            "published_at",
-        ]
+        fields = ["municipality", "municipality_name", *LIST_FIELDS]
         read_only_fields = fields
 
     @extend_schema_field(PublicDepartmentSerializer(many=True))

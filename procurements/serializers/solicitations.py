@@ -7,12 +7,16 @@ from departments.api.base import DepartmentCodeInput
 from p3hub.api.fields import AMOUNT_SCHEMA, LocalDateTimeField, amount, text_input
 from procurements.allocation import line_amount_minor
 from procurements.models import Solicitation
-from procurements.serializers.common import current_status, joined_codes
+from procurements.serializers.common import (
+    LIST_FIELDS,
+    MOVES_HELP,
+    current_status,
+    joined_codes,
+    open_moves,
+)
 from procurements.serializers.criteria import CriterionSerializer
 from procurements.serializers.line_items import LineItemSerializer
 from procurements.serializers.participations import ParticipationSerializer
-
-DATE_FIELDS = list(Solicitation.DATE_FIELDS)
 
 
 class SolicitationSerializer(serializers.ModelSerializer):
@@ -26,18 +30,7 @@ class SolicitationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Solicitation
-        fields = [
-            "reference",
-            "kind",
-            "title",
-            "status",
-            "lead_department",
-            "departments",
-            *DATE_FIELDS,
-            "published_at",
-            "created_at",
-            "updated_at",
-        ]
+        fields = [*LIST_FIELDS, "created_at", "updated_at"]
         read_only_fields = fields
 
     def get_departments(self, solicitation) -> list[str]:
@@ -54,6 +47,7 @@ class SolicitationDetailSerializer(SolicitationSerializer):
     current_split = serializers.SerializerMethodField(
         help_text="Number and status of the split version in force, or null."
     )
+    moves = serializers.SerializerMethodField(help_text=MOVES_HELP)
 
     class Meta(SolicitationSerializer.Meta):
         fields = [
@@ -65,8 +59,12 @@ class SolicitationDetailSerializer(SolicitationSerializer):
             "criteria",
             "estimated_total",
             "current_split",
+            "moves",
         ]
         read_only_fields = fields
+
+    def get_moves(self, solicitation) -> list[str]:
+        return open_moves(solicitation, self.context)
 
     @extend_schema_field(AMOUNT_SCHEMA)
     def get_estimated_total(self, solicitation) -> str:
@@ -118,5 +116,5 @@ class HistoryEventSerializer(serializers.Serializer):
     verb = serializers.CharField()
     actor = serializers.CharField(source="actor_label")
     created_at = serializers.DateTimeField()
-    before = serializers.JSONField()
-    after = serializers.JSONField()
+    before = serializers.JSONField(help_text="The values before, as recorded (times in UTC).")
+    after = serializers.JSONField(help_text="The values after, as recorded (times in UTC).")

@@ -4,7 +4,12 @@ from departments.models import Department
 from departments.selectors import department_named
 from departments.tenancy import TenantActor
 from p3hub.cleaning import REQUIRED
-from p3hub.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from p3hub.errors import (
+    InvalidTransition,
+    PermissionDenied,
+    ValidationFailed,
+    get_or_not_found,
+)
 from procurements.models import OFFICERS_ONLY, Solicitation
 
 Status = Solicitation.Status
@@ -24,14 +29,10 @@ def lock_solicitation(actor: TenantActor, solicitation: Solicitation) -> Solicit
     which blocks every insert referencing them (foreign-key checks take KEY SHARE) and can
     deadlock against an audit append holding the chain lock.
     """
-    try:
-        return (
-            Solicitation.objects.select_for_update(of=("self",))
-            .select_related("municipality", "lead_department")
-            .get(pk=solicitation.pk, municipality=actor.municipality)
-        )
-    except Solicitation.DoesNotExist:
-        raise NotFound("Not found.") from None
+    locked = Solicitation.objects.select_for_update(of=("self",)).select_related(
+        "municipality", "lead_department"
+    )
+    return get_or_not_found(locked, pk=solicitation.pk, municipality=actor.municipality)
 
 
 def require_editable(solicitation: Solicitation) -> None:

@@ -8,7 +8,7 @@ from django.db import transaction
 from departments.tenancy import TenantActor
 from p3hub.audit import Verb
 from p3hub.cleaning import clean_amount, clean_decimal, clean_text
-from p3hub.errors import NotFound, ValidationFailed
+from p3hub.errors import ValidationFailed, get_or_not_found
 from p3hub.money import format_money
 from procurements.allocation import MAX_TOTAL_MINOR, line_amount_minor
 from procurements.models import LineItem, Solicitation
@@ -123,10 +123,9 @@ def line_item_add(
 def _lock_line(actor, item: LineItem) -> tuple[Solicitation, LineItem]:
     solicitation = lock_solicitation(actor, item.solicitation)
     require_editable(solicitation)
-    try:
-        return solicitation, LineItem.objects.get(pk=item.pk, solicitation=solicitation)
-    except LineItem.DoesNotExist:
-        raise NotFound("Not found.") from None
+    return solicitation, get_or_not_found(
+        LineItem.objects.all(), pk=item.pk, solicitation=solicitation
+    )
 
 
 @transaction.atomic

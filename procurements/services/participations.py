@@ -7,7 +7,7 @@ from departments.models import Department
 from departments.tenancy import TenantActor
 from p3hub.audit import Verb
 from p3hub.clock import db_now
-from p3hub.errors import NotFound, ValidationFailed
+from p3hub.errors import ValidationFailed, get_or_not_found
 from procurements.models import Participation, Solicitation
 from procurements.services.common import (
     check_department,
@@ -61,14 +61,10 @@ def _lock_participation(actor, participation: Participation):
     # The solicitation first: another city's participation is NotFound (404) before any role
     # check could answer 403 and so confirm that it exists.
     solicitation = lock_solicitation(actor, participation.solicitation)
-    try:
-        locked = (
-            Participation.objects.select_for_update(of=("self",))
-            .select_related("department")
-            .get(pk=participation.pk, solicitation=solicitation)
-        )
-    except Participation.DoesNotExist:
-        raise NotFound("Not found.") from None
+    participations = Participation.objects.select_for_update(of=("self",))
+    locked = get_or_not_found(
+        participations.select_related("department"), pk=participation.pk, solicitation=solicitation
+    )
     locked.solicitation = solicitation
     return solicitation, locked
 

@@ -8,7 +8,7 @@ from departments.models import Department
 from departments.tenancy import TenantActor
 from p3hub.cleaning import clean_text
 from p3hub.clock import db_now
-from p3hub.errors import InvalidTransition, NotFound, ValidationFailed
+from p3hub.errors import InvalidTransition, ValidationFailed, get_or_not_found
 from procurements.models import CostSplitShare, CostSplitVersion, Solicitation
 from procurements.services.common import Status, lock_solicitation
 
@@ -20,10 +20,8 @@ def _lock_share(actor, version: Version, department) -> tuple[Solicitation, Vers
     """Lock solicitation, then version, then the share (the one lock order). Another city's
     version is NotFound before any check could confirm it exists."""
     solicitation = lock_solicitation(actor, version.solicitation)
-    try:
-        version = Version.objects.select_for_update().get(pk=version.pk, solicitation=solicitation)
-    except Version.DoesNotExist:
-        raise NotFound("Not found.") from None
+    locked = Version.objects.select_for_update()
+    version = get_or_not_found(locked, pk=version.pk, solicitation=solicitation)
     if not isinstance(department, Department):
         raise ValidationFailed("No such department.", field="department")
     share = version.shares.select_for_update().filter(department=department).first()

@@ -16,16 +16,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def actor(personas):
-    """`actor("admin")` is that persona acting in riverton (or `slug`)."""
-
-    def actor_for(username: str, slug: str = "riverton"):
-        return tenant_actor_for(personas[username], slug)
-
-    return actor_for
-
-
-@pytest.fixture
 def riverton(personas) -> Municipality:
     return Municipality.objects.get(slug="riverton")
 

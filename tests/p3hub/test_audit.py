@@ -63,8 +63,7 @@ def bypass_append_only() -> None:
 
 def tenant_admin(municipality: Municipality) -> TenantActor:
     membership = Membership.objects.get(municipality=municipality, role=Membership.Role.ADMIN)
-    memberships = tuple(Membership.objects.filter(user=membership.user, municipality=municipality))
-    return TenantActor(user=membership.user, municipality=municipality, memberships=memberships)
+    return TenantActor.of(membership.user, municipality)
 
 
 @pytest.fixture

@@ -32,6 +32,7 @@ TAGS = {
     "public",
 }
 METHODS = {"get", "post", "put", "patch", "delete"}
+DATE_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)")
 
 
 @pytest.fixture(scope="module")
@@ -196,6 +197,13 @@ def test_reads_answer_as_documented(schema, api_as, proposed):
         response = client.get(path)
         assert response.status_code == 200, (path, response.content)
         assert_documented(schema, response, path, "get")
+        # One date-time convention everywhere: Riverton's local time with its offset (an
+        # audit event's recorded before/after is kept as recorded, in UTC).
+        body = response.json()
+        if path.endswith("history/"):
+            body = [{**e, "before": None, "after": None} for e in body["results"]]
+        for moment in DATE_TIME.findall(json.dumps(body)):
+            assert moment.endswith(("-06:00", "-05:00")), (path, moment)
 
 
 def test_writes_and_refusals_answer_as_documented(schema, api_as, proposed, departments):

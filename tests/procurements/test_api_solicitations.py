@@ -375,3 +375,29 @@ def test_history_is_recorded_on_every_write(api_as, cameras):
     assert AuditEvent.objects.count() == before + 1
     latest = ok(officer.get(url(cameras, "history/")))["results"][0]
     assert latest["verb"] == "solicitation.update" and latest["actor"] == "officer"
+
+
+def test_the_api_tells_each_caller_the_moves_open_to_them(api_as, cameras, departments, personas):
+    from departments.models import Department, Membership
+
+    # Given Parks is invited, and the evaluator works in Parks
+    parks = Department.objects.create(
+        municipality=departments["TRN"].municipality, code="PRK", name="Parks"
+    )
+    Membership.objects.create(
+        user=personas["evaluator"],
+        municipality=parks.municipality,
+        role="member",
+        department=parks,
+    )
+    officer, evaluator = api_as("officer"), api_as("evaluator")
+    ok(officer.post(url(cameras, "participations/"), {"department": "PRK"}), 201)
+
+    def moves(client) -> tuple:
+        detail = ok(client.get(url(cameras)))
+        return detail["moves"], {p["department"]: p["moves"] for p in detail["participations"]}
+
+    # Then the officer may cancel the draft and withdraw any department but the lead; the
+    # evaluator may answer for Parks and nothing else; nobody may publish a draft.
+    assert moves(officer) == (["cancel"], {"PRK": ["withdraw"], "PSD": ["withdraw"], "TRN": []})
+    assert moves(evaluator) == ([], {"PRK": ["decline", "join"], "PSD": [], "TRN": []})
