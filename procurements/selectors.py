@@ -166,7 +166,7 @@ def solicitation_history(solicitation: Solicitation) -> QuerySet[AuditEvent]:
             object_type=Solicitation._meta.label_lower,
             object_id=str(solicitation.pk),
         )
-        .select_related("actor")
+        .select_related("actor", "municipality")
         .order_by("-seq")
     )
 

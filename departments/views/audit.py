@@ -5,16 +5,23 @@ from django.views.generic import TemplateView
 
 from departments import forms, selectors
 from departments.views.base import TenantViewMixin, partial_response
+from p3hub.money import format_money
 
 AUDIT_PAGE_SIZE = 50
 
 
-def _shown(value) -> str:
-    """An audit value as a short string: lists joined, booleans in words, nothing as a dash."""
+MINOR = "_minor"  # the audit records amounts as stored, in minor units
+
+
+def _shown(value, currency: str | None = None) -> str:
+    """An audit value as a short string: lists joined, booleans in words, nothing as a dash,
+    and with `currency` an amount in minor units as money."""
     if value is None or value in ("", []):
         return "—"
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if currency and isinstance(value, int):
+        return format_money(value, currency)
     if isinstance(value, list):
         separator = "; " if any(isinstance(item, dict) for item in value) else ", "
         return separator.join(_shown(item) for item in value)
@@ -25,15 +32,21 @@ def _shown(value) -> str:
 
 def audit_changes(event) -> list[tuple[str, str | None, str | None]]:
     """(field, before, after) for every field an event mentions; None where a side lacks it
-    (a creation has no before, a revocation no after)."""
+    (a creation has no before, a revocation no after). Amounts recorded in minor units
+    (`estimated_unit_price_minor`) read as money (`estimated_unit_price: USD 2,500.00`)."""
     before = event.before if isinstance(event.before, dict) else {}
     after = event.after if isinstance(event.after, dict) else {}
+    currency = event.municipality.currency if event.municipality_id else None
     names = dict.fromkeys([*before, *after])
     return [
         (
-            name,
-            _shown(before[name]) if name in before else None,
-            _shown(after[name]) if name in after else None,
+            name.removesuffix(MINOR),
+            *(
+                _shown(side[name], currency if name.endswith(MINOR) else None)
+                if name in side
+                else None
+                for side in (before, after)
+            ),
         )
         for name in names
     ]

@@ -178,3 +178,20 @@ def test_audit_values_read_as_text_not_python(value, shown):
     from departments.views.audit import _shown
 
     assert _shown(value) == shown
+
+
+def test_amounts_recorded_in_minor_units_read_as_money(personas):
+    from departments.views.audit import audit_changes
+
+    riverton = Municipality.objects.get(slug="riverton")
+    event = AuditEvent(
+        municipality=riverton,
+        verb="line_item.update",
+        before={"estimated_unit_price_minor": 250_000, "quantity": "4.000"},
+        after={"estimated_unit_price_minor": 260_050, "quantity": "4.000"},
+    )
+
+    assert audit_changes(event) == [
+        ("estimated_unit_price", "USD 2,500.00", "USD 2,600.50"),
+        ("quantity", "4.000", "4.000"),
+    ]
