@@ -109,7 +109,9 @@ def audit_events_for(
 ) -> QuerySet[AuditEvent]:
     """The audit trail of the actor's municipality, newest first. Dates are whole days in the
     municipality's time zone, as its staff read them; `date_to` includes its whole day."""
-    events = AuditEvent.objects.filter(municipality=actor.municipality).select_related("actor", "municipality")
+    events = AuditEvent.objects.filter(municipality=actor.municipality).select_related(
+        "actor", "municipality"
+    )
     if verb:
         events = events.filter(verb=verb)
     if actor_username:
