@@ -45,6 +45,7 @@ from decimal import (
 __all__ = [
     "MoneyError",
     "allocate",
+    "format_amount",
     "format_money",
     "from_minor",
     "minor_units",
@@ -183,13 +184,19 @@ def from_minor(minor: int, currency: str) -> Decimal:
     return Decimal((1 if minor < 0 else 0, digits, -exponent))
 
 
+def format_amount(minor: int, currency: str) -> str:
+    """Minor units as people write the amount, without the code: ``"1,234.56"`` (what a form
+    shows to edit; ``parse_amount`` reads it back)."""
+    return f"{from_minor(minor, currency):,f}"
+
+
 def format_money(minor: int, currency: str) -> str:
     """Render minor units as ``"USD 1,234.56"`` for pages and contract PDFs.
 
     The code goes first and the grouping is fixed (comma thousands, point decimals) so that a
     contract reads the same whatever the server locale; localized display is a template concern.
     """
-    return f"{currency} {from_minor(minor, currency):,f}"
+    return f"{currency} {format_amount(minor, currency)}"
 
 
 def allocate(total_minor: int, weights: Mapping[str, int]) -> dict[str, int]:

@@ -9,7 +9,7 @@ from departments.tenancy import TenantActor
 from p3hub.audit import Verb
 from p3hub.cleaning import clean_amount, clean_decimal, clean_text
 from p3hub.errors import ValidationFailed, get_or_not_found
-from p3hub.money import format_money
+from p3hub.money import format_amount, format_money
 from procurements.allocation import MAX_TOTAL_MINOR, line_amount_minor
 from procurements.models import LineItem, Solicitation
 from procurements.services.common import lock_solicitation, require_editable, require_officer
@@ -139,7 +139,7 @@ def line_item_update(*, actor: TenantActor, item: LineItem, **changes) -> LineIt
     before = _snapshot(item)
     currency = solicitation.municipality.currency
     current = {name: getattr(item, name) for name in EDITABLE_FIELDS[:-1]}
-    current["estimated_unit_price"] = format_money(item.estimated_unit_price_minor, currency)
+    current["estimated_unit_price"] = format_amount(item.estimated_unit_price_minor, currency)
     fields = _clean_line(solicitation, current | changes)
     _check_total(solicitation, fields, replacing=item.pk)
     for name, value in fields.items():

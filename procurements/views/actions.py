@@ -3,10 +3,11 @@ re-renders the workspace with that form's errors; success redirects back to its 
 
 from django.template.response import TemplateResponse
 from django.utils.cache import patch_vary_headers
+from django.views.generic import TemplateView
 
 from departments import selectors as department_selectors
-from departments.views.base import get_or_404
-from p3hub.money import format_money
+from departments.views.base import ServiceFormMixin, get_or_404
+from p3hub.money import format_amount
 from procurements import forms, selectors, services
 from procurements.views.base import split_table
 from procurements.views.manage import SolicitationActionView, SolicitationMixin
@@ -49,25 +50,15 @@ class LineItemMixin(SolicitationMixin):
         self.item = get_or_404(selectors.line_item_get, self.solicitation, self.kwargs["pk"])
 
 
-class LineItemEditView(LineItemMixin, SolicitationActionView):
+class LineItemEditView(ServiceFormMixin, LineItemMixin, TemplateView):
     """A focused page for one line item: GET shows it filled in, POST saves it."""
 
     template_name = "procurements/manage/line_item_form.html"
-    http_method_names = ["get", "post"]
-    form_name, fragment = "form", "line-items"
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("form", self.build_form())
-        return {
-            **kwargs,
-            "solicitation": self.solicitation,
-            "item": self.item,
-            "currency": self.currency,
-            "actor": self.actor,
-            "section": self.section,
-            "municipality": self.municipality,
-            "view": self,
-        }
+        kwargs.update(solicitation=self.solicitation, item=self.item, currency=self.currency)
+        return super().get_context_data(**kwargs)
 
     def build_form(self, data=None, files=None):
         item = self.item
@@ -76,20 +67,18 @@ class LineItemEditView(LineItemMixin, SolicitationActionView):
             "quantity": item.quantity,
             "unit": item.unit,
             "site": item.site,
-            "estimated_unit_price": format_money(
-                item.estimated_unit_price_minor, self.currency
-            ).removeprefix(f"{self.currency} "),
+            "estimated_unit_price": format_amount(item.estimated_unit_price_minor, self.currency),
         }
         return forms.LineItemForm(data, initial=initial, currency=self.currency)
-
-    def failure_context(self, form):
-        return {"form": form}
 
     def run(self, form):
         return services.line_item_update(actor=self.actor, item=self.item, **form.cleaned_data)
 
     def success_message(self, item):
         return f"Line item “{item.description}” was saved."
+
+    def success_url(self, item):
+        return self.detail_url("line-items")
 
 
 class LineItemRemoveView(LineItemMixin, SolicitationActionView):

@@ -8,7 +8,7 @@ from django.views.generic import TemplateView
 from departments import selectors as department_selectors
 from departments.views.audit import audit_changes
 from departments.views.base import ServiceFormMixin, ServiceFormView, TenantViewMixin, get_or_404
-from p3hub.money import format_money
+from p3hub.money import format_amount
 from procurements import forms, selectors, services
 from procurements.models import CostSplitVersion, Participation, Solicitation
 from procurements.views.base import (
@@ -150,7 +150,9 @@ def split_initial(version: CostSplitVersion | None, currency: str) -> dict:
         return {}
     initial = {
         "method": version.method,
-        "in_kind_amount": _typed(version.in_kind_minor, currency) if version.in_kind_minor else "",
+        "in_kind_amount": format_amount(version.in_kind_minor, currency)
+        if version.in_kind_minor
+        else "",
         "in_kind_contributor": version.in_kind_contributor,
         "in_kind_description": version.in_kind_description,
     }
@@ -159,14 +161,10 @@ def split_initial(version: CostSplitVersion | None, currency: str) -> dict:
             if isinstance(value, dict):  # per line: {line: {code: value}}
                 initial.update({f"{group}.{key}.{code}": v for code, v in value.items()})
             elif group == "amounts":
-                initial[f"{group}.{key}"] = _typed(value, currency)
+                initial[f"{group}.{key}"] = format_amount(value, currency)
             else:
                 initial[f"{group}.{key}"] = value
     return initial
-
-
-def _typed(minor: int, currency: str) -> str:
-    return format_money(minor, currency).removeprefix(f"{currency} ")
 
 
 class SolicitationActionView(ServiceFormMixin, SolicitationDetailView):
