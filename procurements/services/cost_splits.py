@@ -129,91 +129,67 @@ def check_everyone_answered(solicitation: Solicitation) -> None:
         )
 
 
-def _clean_request(solicitation: Solicitation, **request) -> dict:
-    """A preview's or a proposal's arguments as the engine and a version take them, each
-    refused in its own words: both answer the same input alike."""
-    method = clean_choice(
-        request["method"], allocation.METHODS, field="method", message=METHOD_REFUSED
-    )
+def _clean_request(
+    solicitation: Solicitation,
+    *,
+    method: str,
+    inputs: Mapping,
+    in_kind_amount: Decimal | str | None = None,
+    in_kind_contributor: str = "",
+    in_kind_description: str = "",
+    note: str = "",
+) -> dict:
+    """A preview's or a proposal's arguments (`in_kind_amount` in major units, as typed) as
+    the engine and a version take them, each refused in its own words: both answer the same
+    input alike."""
+    method = clean_choice(method, allocation.METHODS, field="method", message=METHOD_REFUSED)
     currency = solicitation.municipality.currency
     in_kind_minor = clean_amount(
-        request["in_kind_amount"], field="in_kind_amount", currency=currency, required=False
+        in_kind_amount, field="in_kind_amount", currency=currency, required=False
     )
-    contributor = clean_text(request["in_kind_contributor"], field="in_kind_contributor", limit=200)
+    contributor = clean_text(in_kind_contributor, field="in_kind_contributor", limit=200)
     if in_kind_minor and not contributor:
         raise ValidationFailed("Name who contributes in kind.", field="in_kind_contributor")
-    description = clean_text(request["in_kind_description"], field="in_kind_description", limit=300)
+    description = clean_text(in_kind_description, field="in_kind_description", limit=300)
     return {
         "method": method,
-        "inputs": _clean_inputs(solicitation, method, request["inputs"]),
+        "inputs": _clean_inputs(solicitation, method, inputs),
         "in_kind": (in_kind_minor or 0, contributor, description),
-        "note": clean_text(request["note"], field="note", limit=2000),
+        "note": clean_text(note, field="note", limit=2000),
     }
 
 
 def cost_split_preview(
-    *,
-    actor: TenantActor,
-    solicitation: Solicitation,
-    method: str,
-    inputs: Mapping,
-    in_kind_amount: Decimal | str | None = None,
-    in_kind_contributor: str = "",
-    in_kind_description: str = "",
-    note: str = "",
+    *, actor: TenantActor, solicitation: Solicitation, **request
 ) -> allocation.SplitResult:
-    """What a proposal with these arguments would allocate, without saving anything: any
-    member of the solicitation's municipality may preview; anyone else gets NotFound."""
+    """What a proposal with these arguments (those of `_clean_request`) would allocate,
+    without saving anything: any member of the solicitation's municipality may preview;
+    anyone else gets NotFound."""
     if solicitation.municipality_id != actor.municipality.pk:
         raise NotFound("Not found.")
-    request = _clean_request(
-        solicitation,
-        method=method,
-        inputs=inputs,
-        in_kind_amount=in_kind_amount,
-        in_kind_contributor=in_kind_contributor,
-        in_kind_description=in_kind_description,
-        note=note,
-    )
+    cleaned = _clean_request(solicitation, **request)
     return _compute(
         solicitation,
         basis_of(solicitation),
         solicitation.joined_departments(),
-        request["method"],
-        request["inputs"],
-        request["in_kind"][0],
+        cleaned["method"],
+        cleaned["inputs"],
+        cleaned["in_kind"][0],
     )
 
 
 @transaction.atomic
-def cost_split_propose(
-    *,
-    actor: TenantActor,
-    solicitation: Solicitation,
-    method: str,
-    inputs: Mapping,
-    in_kind_amount: Decimal | str | None = None,
-    in_kind_contributor: str = "",
-    in_kind_description: str = "",
-    note: str = "",
-) -> Version:
-    """An officer proposes a new split version (`in_kind_amount` in major units, as typed);
-    the current one is superseded, the solicitation goes (back) to in_approval and every head
-    of a department in it is told."""
+def cost_split_propose(*, actor: TenantActor, solicitation: Solicitation, **request) -> Version:
+    """An officer proposes a new split version from the arguments of `_clean_request`
+    (method, inputs, in_kind_amount as typed, in_kind_contributor, in_kind_description,
+    note); the current one is superseded, the solicitation goes (back) to in_approval and
+    every head of a department in it is told."""
     require_officer(actor)
     solicitation = lock_solicitation(actor, solicitation)
     require_editable(solicitation)
     check_everyone_answered(solicitation)
-    request = _clean_request(
-        solicitation,
-        method=method,
-        inputs=inputs,
-        in_kind_amount=in_kind_amount,
-        in_kind_contributor=in_kind_contributor,
-        in_kind_description=in_kind_description,
-        note=note,
-    )
-    version = _create_version(actor, solicitation, **request)
+    cleaned = _clean_request(solicitation, **request)
+    version = _create_version(actor, solicitation, **cleaned)
     _notify_heads(actor, version)
     return version
 
