@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from departments.forms import QueuedPasswordResetForm
+from departments.views.invitations import InvitationAcceptView
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -26,4 +27,5 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("invitations/<str:token>/", InvitationAcceptView.as_view(), name="invitation-accept"),
 ]

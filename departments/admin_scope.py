@@ -21,7 +21,7 @@ def administered_municipality_ids(request) -> frozenset[int]:
     if cached is None:
         cached = frozenset(
             Membership.objects.filter(
-                user_id=request.user.pk, role=Membership.Role.ADMIN
+                user_id=request.user.pk, role=Membership.Role.ADMIN, is_active=True
             ).values_list("municipality_id", flat=True)
         )
         request._administered_municipality_ids = cached

@@ -5,12 +5,16 @@ Namespaced: the tenant's HTML pages use the same short names (`department-list`)
 from rest_framework.routers import SimpleRouter
 
 from departments.api.departments import DepartmentViewSet
+from departments.api.invitations import InvitationViewSet
 from departments.api.memberships import MembershipViewSet
+from departments.api.people import PersonViewSet
 
 app_name = "tenant_api"
 
 router = SimpleRouter()
 router.register("departments", DepartmentViewSet, basename="department")
 router.register("memberships", MembershipViewSet, basename="membership")
+router.register("people", PersonViewSet, basename="person")
+router.register("invitations", InvitationViewSet, basename="invitation")
 
 urlpatterns = router.urls

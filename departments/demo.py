@@ -3,6 +3,7 @@ their people. Idempotent: a second run finds everything and changes nothing."""
 
 from departments import services
 from departments.models import Department, Membership, Municipality, User
+from departments.services.invitations import invitation_token
 from departments.tenancy import TenantActor
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - the documented demo password
@@ -16,6 +17,8 @@ PEOPLE = {
     "vendor.acme": ("Ada", "Acme", "bids@acme.example"),
     "vendor.beacon": ("Ben", "Beacon", "bids@beacon.example"),
     "officer.lakeside": ("Lena", "Lake", "officer@lakeside.example"),
+    # Lakeside's own tenant admin: nobody grants a role to themselves (four eyes).
+    "admin.lakeside": ("Leo", "Lind", "admin@lakeside.example"),
 }
 
 # (slug, name, code, time zone, first admin, departments)
@@ -33,7 +36,7 @@ CITIES = [
         "City of Lakeside",
         "LAK",
         "America/Denver",
-        "officer.lakeside",
+        "admin.lakeside",
         [("PWD", "Public Works", ["300-PWD-GEN"])],
     ),
 ]
@@ -84,23 +87,26 @@ def _city(slug, name, code, zone, admin, departments) -> None:
 
 
 def _role(user, slug, role, department_code) -> None:
+    """The role, as a real city gives it: a new person is invited by the tenant admin and
+    accepts; one who already works here is granted another role."""
     municipality = Municipality.objects.get(slug=slug)
     department = (
         Department.objects.get(municipality=municipality, code=department_code)
         if department_code
         else None
     )
-    held = Membership.objects.filter(
-        user=user, municipality=municipality, role=role, department=department
+    here = Membership.objects.filter(user=user, municipality=municipality)
+    if here.filter(role=role, department=department).exists():
+        return
+    first_admin = Membership.objects.filter(municipality=municipality, role="admin").first()
+    admin = _actor(first_admin.user, municipality)
+    if here.exists():
+        services.membership_grant(actor=admin, user=user, role=role, department=department)
+        return
+    invitation = services.invitation_send(
+        actor=admin, email=user.email, role=role, department=department
     )
-    if not held.exists():
-        admin = Membership.objects.filter(municipality=municipality, role="admin").first()
-        services.membership_grant(
-            actor=_actor(admin.user, municipality),
-            user=user,
-            role=role,
-            department=department,
-        )
+    services.invitation_accept(user=user, token=invitation_token(invitation))
 
 
 def _actor(user, municipality) -> TenantActor:

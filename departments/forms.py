@@ -104,20 +104,54 @@ class RoleFields(ServiceForm):
         ]
 
 
-class PersonForm(RoleFields):
-    username = forms.CharField(
-        label="Username",
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-    )
+def _plain_input(**attrs) -> forms.TextInput:
+    return forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", **attrs})
+
+
+class InvitationForm(RoleFields):
     email = forms.CharField(
         label="E-mail address",
-        help_text="They set their password from the link sent here (“Forgot password?”).",
+        help_text="The invitation goes here; the link works once, for a week.",
         widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     first_name = forms.CharField(label="First name", required=False)
     last_name = forms.CharField(label="Last name", required=False)
 
-    field_order = ["username", "email", "first_name", "last_name", "role", "department"]
+    field_order = ["email", "first_name", "last_name", "role", "department"]
+
+
+class PersonEditForm(ServiceForm):
+    first_name = forms.CharField(label="First name", required=False)
+    last_name = forms.CharField(label="Last name", required=False)
+    email = forms.CharField(
+        label="E-mail address",
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
+class NewAccountForm(ServiceForm):
+    """The account an invited person makes: the address is the invitation's."""
+
+    username = forms.CharField(
+        label="Username",
+        help_text="Letters, digits and . - _ only; you sign in with it.",
+        widget=_plain_input(autocomplete="username"),
+    )
+    first_name = forms.CharField(label="First name", required=False)
+    last_name = forms.CharField(label="Last name", required=False)
+    password = forms.CharField(
+        label="Password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password_again = forms.CharField(
+        label="Password again",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+
+class PeopleSearchForm(forms.Form):
+    q = forms.CharField(
+        label="Search people", required=False, help_text="Name, username or e-mail address."
+    )
 
 
 class MembershipGrantForm(RoleFields):

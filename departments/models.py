@@ -3,10 +3,14 @@
 import zoneinfo
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as BaseUserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
+
+from p3hub.audit import Verb
+from p3hub.lifecycle import Lifecycle, Transition, sources
 
 # URL prefixes that are never a municipality slug (DESIGN.md section 10).
 RESERVED_SLUGS = frozenset(
@@ -24,10 +28,32 @@ def validate_time_zone(name: str) -> None:
         raise ValidationError(f"“{name}” is not a known IANA time zone.")
 
 
+# ASCII only: a Cyrillic "o" (U+043E) must not make a look-alike pass for "officer". Compared
+# ignoring case (the unique constraint below and UserManager.get_by_natural_key).
+USERNAME = RegexValidator(
+    r"^[A-Za-z0-9._-]{1,150}$",
+    "Letters, digits and . - _ only (no spaces, no accents), at most 150 characters.",
+)
+
+
+class UserManager(BaseUserManager):
+    def get_by_natural_key(self, username):
+        """Sign-in finds `Officer` and `officer` alike: usernames are unique ignoring case."""
+        return self.get(username__iexact=username)
+
+
 class User(AbstractUser):
     """A person. Their roles live in Membership (staff) or vendors.VendorUser (vendors)."""
 
+    username = models.CharField(
+        max_length=150,
+        unique=True,
+        validators=[USERNAME],
+        error_messages={"unique": "That username is taken."},
+    )
     email = models.EmailField(blank=True)
+
+    objects = UserManager()
 
     class Meta:
         constraints = [
@@ -118,6 +144,9 @@ class Membership(models.Model):
         Department, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
     )
     role = models.CharField(max_length=10, choices=Role.choices)
+    # False while the person is deactivated in this municipality (the roles are kept, so an
+    # admin can reactivate them); only active roles let anyone act.
+    is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -142,3 +171,62 @@ class Membership(models.Model):
     def __str__(self) -> str:
         where = f" of {self.department.code}" if self.department_id else ""
         return f"{self.user} — {self.get_role_display()}{where} ({self.municipality.slug})"
+
+
+class Invitation(models.Model):
+    """A tenant admin's invitation of a person, by e-mail, to a role: a signed, expiring,
+    single-use link (departments.services.invitations). The answer to the admin is the same
+    whether or not an account exists for the address."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        REVOKED = "revoked", "Revoked"
+
+    # fmt: off
+    lifecycle = Lifecycle(
+        Status,
+        noun="invitation",
+        transitions=[
+            # Accepting is the invitee's: the service checks the link, the account and the clock.
+            Transition(
+                "accept", sources(Status.PENDING), Status.ACCEPTED,
+                verb=Verb.INVITATION_ACCEPT, done="accepted",
+                refused=lambda invitation, status: "This invitation was already used or withdrawn.",
+            ),
+            Transition(
+                "revoke", sources(Status.PENDING), Status.REVOKED,
+                verb=Verb.INVITATION_REVOKE, done="withdrawn",
+                who=lambda actor, invitation: actor.is_admin,
+                denied="Only a tenant admin may manage departments and people.",
+            ),
+        ],
+    )
+    # fmt: on
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField()
+    first_name = models.CharField(max_length=150, blank=True)
+    last_name = models.CharField(max_length=150, blank=True)
+    role = models.CharField(max_length=10, choices=Membership.Role.choices)
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    # Part of the signed link: a used or withdrawn link no longer matches (single use).
+    nonce = models.CharField(max_length=64)
+    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    accepted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["municipality", "status"], name="invitation_muni_status")]
+
+    def __str__(self) -> str:
+        return f"{self.email} as {self.role} of {self.municipality.slug}: {self.status}"

@@ -3,9 +3,10 @@ objects of another municipality raise the same NotFound as missing ones."""
 
 import datetime as dt
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, When
+from django.db.models.functions import Now
 
-from departments.models import Department, Membership, Municipality, User
+from departments.models import Department, Invitation, Membership, Municipality, User
 from departments.tenancy import TenantActor
 from p3hub.audit import ChainReport, audit_chain_check, chain_key_for
 from p3hub.errors import NotFound, PermissionDenied, ValidationFailed, get_or_not_found
@@ -24,7 +25,9 @@ def municipality_public_get(slug) -> Municipality:
 
 def memberships_of(user) -> QuerySet[Membership]:
     """The user's own memberships across municipalities (for /api/v1/me/ and the home page)."""
-    return Membership.objects.filter(user=user).select_related("municipality", "department")
+    return Membership.objects.filter(user=user, is_active=True).select_related(
+        "municipality", "department"
+    )
 
 
 def departments_for(actor: TenantActor) -> QuerySet[Department]:
@@ -68,25 +71,58 @@ def department_by_code_for(actor: TenantActor, code) -> Department:
 
 def department_heads_for(actor: TenantActor) -> QuerySet[Department]:
     """Departments with their heads prefetched: one query for departments, one for heads."""
-    heads = Membership.objects.filter(role=Membership.Role.HEAD).select_related("user")
+    heads = Membership.objects.filter(role=Membership.Role.HEAD, is_active=True).select_related(
+        "user"
+    )
     return departments_for(actor).prefetch_related(
         Prefetch("memberships", queryset=heads, to_attr="head_memberships")
     )
 
 
-def people_for(actor: TenantActor) -> QuerySet[User]:
-    """People holding any role in the actor's municipality, with those roles prefetched."""
+def people_for(actor: TenantActor, *, q: str = "") -> QuerySet[User]:
+    """People who hold or held a role in the actor's municipality (deactivated ones too),
+    with those roles prefetched and `is_active_here` annotated; `q` searches their name,
+    username and e-mail address."""
     roles = Membership.objects.filter(municipality=actor.municipality).select_related("department")
-    return (
-        User.objects.filter(memberships__municipality=actor.municipality)
-        .distinct()
+    here = Membership.objects.filter(municipality=actor.municipality, user=OuterRef("pk"))
+    people = (
+        User.objects.filter(Exists(here))
+        .annotate(is_active_here=Exists(here.filter(is_active=True)))
         .order_by("username")
         .prefetch_related(Prefetch("memberships", queryset=roles, to_attr="tenant_memberships"))
     )
+    q = str(q or "").replace("\x00", "").strip()[:150]
+    for word in q.split():
+        people = people.filter(
+            Q(username__icontains=word)
+            | Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(email__icontains=word)
+        )
+    return people
 
 
 def person_get_for(actor: TenantActor, pk) -> User:
     return get_or_not_found(people_for(actor), pk=pk)
+
+
+def invitations_for(actor: TenantActor) -> QuerySet[Invitation]:
+    """The municipality's invitations, pending ones first (tenant admins), with `expired`
+    annotated by the database clock."""
+    if not actor.is_admin:
+        raise PermissionDenied("Only a tenant admin may manage departments and people.")
+    return (
+        Invitation.objects.filter(municipality=actor.municipality)
+        .annotate(expired=Q(status=Invitation.Status.PENDING, expires_at__lte=Now()))
+        .select_related("department", "invited_by", "accepted_by")
+        .order_by(
+            Case(When(status=Invitation.Status.PENDING, then=0), default=1), "-created_at", "-id"
+        )
+    )
+
+
+def invitation_get_for(actor: TenantActor, pk) -> Invitation:
+    return get_or_not_found(invitations_for(actor), pk=pk)
 
 
 def membership_get_for(actor: TenantActor, pk) -> Membership:

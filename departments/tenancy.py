@@ -23,7 +23,7 @@ Role = Membership.Role
 
 def _memberships(user, **where) -> tuple[Membership, ...]:
     return tuple(
-        Membership.objects.filter(user=user, **where)
+        Membership.objects.filter(user=user, is_active=True, **where)
         .select_related("municipality", "department")
         .order_by("role", "department__code")
     )

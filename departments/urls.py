@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from departments.views import audit, pages
+from departments.views import audit, pages, people
 
 tenant_pages = [
     path("", pages.DashboardView.as_view(), name="dashboard"),
@@ -11,12 +11,28 @@ tenant_pages = [
         pages.DepartmentUpdateView.as_view(),
         name="department-update",
     ),
-    path("people/", pages.PersonListView.as_view(), name="person-list"),
-    path("people/new/", pages.PersonCreateView.as_view(), name="person-create"),
-    path("people/<int:pk>/", pages.PersonDetailView.as_view(), name="person-detail"),
+    path("people/", people.PersonListView.as_view(), name="person-list"),
+    path("people/invite/", people.InviteView.as_view(), name="person-invite"),
+    path(
+        "people/invitations/<int:pk>/revoke/",
+        people.InvitationRevokeView.as_view(),
+        name="invitation-revoke",
+    ),
+    path("people/<int:pk>/", people.PersonDetailView.as_view(), name="person-detail"),
+    path("people/<int:pk>/edit/", people.PersonEditView.as_view(), name="person-edit"),
+    path(
+        "people/<int:pk>/deactivate/",
+        people.PersonDeactivateView.as_view(),
+        name="person-deactivate",
+    ),
+    path(
+        "people/<int:pk>/reactivate/",
+        people.PersonReactivateView.as_view(),
+        name="person-reactivate",
+    ),
     path(
         "people/<int:pk>/memberships/<int:membership_pk>/revoke/",
-        pages.MembershipRevokeView.as_view(),
+        people.MembershipRevokeView.as_view(),
         name="membership-revoke",
     ),
     path("audit/", audit.AuditTrailView.as_view(), name="audit-trail"),

@@ -39,7 +39,7 @@ class Transition:
     calling the API); a move without `who` is never offered: only a service makes it, as the
     consequence of something else (the clock closing bids, the last head approving).
     `done` completes "it cannot be ..." in the refusal of a move from a wrong state, unless
-    `refused(obj, status)` words it; `denied` is the 403 message.
+    `refused(obj, status)` words it; `denied` is the 403 message (or `denied(obj, actor)`).
     """
 
     name: str
@@ -48,7 +48,7 @@ class Transition:
     verb: str
     done: str
     who: Callable[[Any, models.Model], bool] | None = None
-    denied: str | Callable[[models.Model], str] = "You may not do this."
+    denied: str | Callable[[models.Model, Any], str] = "You may not do this."
     refused: Callable[[models.Model, str], str] | None = None
 
     @property
@@ -135,7 +135,7 @@ class Lifecycle:
         transition = self[name]
         if transition.offered and not transition.who(actor, obj):
             denied = transition.denied
-            raise PermissionDenied(denied if isinstance(denied, str) else denied(obj))
+            raise PermissionDenied(denied if isinstance(denied, str) else denied(obj, actor))
 
     def check(self, obj: models.Model, name: str, actor, *, status: str | None = None) -> None:
         """Raise the domain error unless `actor` may make move `name` from the row's status

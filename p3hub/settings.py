@@ -287,6 +287,12 @@ PAGE_PANELS = {
     "dashboard": ["procurements.panels.dashboard_solicitations"],
 }
 
+# Why an account may hold no municipal role: each callable takes the user and returns a
+# refusal message or None (vendors' accounts never hold one). Imports keep pointing one way.
+MUNICIPAL_ROLE_REFUSALS = ["vendors.selectors.municipal_role_refusal"]
+# Days an invitation link stays valid.
+INVITATION_DAYS = envint("INVITATION_DAYS", 7)
+
 # `manage.py seed_demo` runs these in order; each app seeds its own part of the demo.
 DEMO_SEEDERS = [
     "departments.demo.seed",

@@ -124,3 +124,18 @@ def line_item_split(solicitation) -> dict:
             str(solicitation.sensor.pk): {"TRN": "100"},
         }
     }
+
+
+def join_by_invitation(admin, user, role: str, department=None):
+    """`user` joins `admin`'s municipality with `role`, the way people do: invited by e-mail,
+    accepting with their account. Returns the membership."""
+    from departments import services
+    from departments.services.invitations import invitation_token
+
+    if not user.email:
+        user.email = f"{user.username}@example.org"
+        user.save(update_fields=["email"])
+    invitation = services.invitation_send(
+        actor=admin, email=user.email, role=role, department=department
+    )
+    return services.invitation_accept(user=user, token=invitation_token(invitation))

@@ -18,6 +18,7 @@ from django.test import Client
 from django.urls import URLPattern, resolve, reverse
 
 from departments.models import Membership
+from departments.services import invitation_send
 from procurements import services
 from tests.helpers import DEMO_PASSWORD, database_state, walk_url_patterns
 
@@ -95,6 +96,9 @@ def riverton(personas, actor, departments, proposed, settings, tmp_path):
     )
     officer = personas["officer"]
     participation = proposed.participations.get(department=departments["PSD"])
+    invitation = invitation_send(
+        actor=actor("admin"), email="nia@riverton.example", role="member", department="TRN"
+    )
     values = {
         "municipality_slug": "riverton",
         "solicitations/reference": proposed.reference,
@@ -106,6 +110,7 @@ def riverton(personas, actor, departments, proposed, settings, tmp_path):
         "participations/pk": participation.pk,
         "documents/pk": document.pk,
         "people/pk": officer.pk,
+        "invitations/pk": invitation.pk,
         "memberships/membership_pk": Membership.objects.get(
             user=officer, municipality__slug="riverton"
         ).pk,

@@ -1,7 +1,8 @@
 """The demo's two vendors and their users (DESIGN.md 8). Idempotent."""
 
 from departments.models import User
-from vendors.models import Vendor, VendorUser
+from vendors.models import Vendor
+from vendors.services import vendor_user_add
 
 VENDORS = [
     ("Acme Traffic Systems", "vendor.acme", "bids@acme.example"),
@@ -12,4 +13,4 @@ VENDORS = [
 def seed() -> None:
     for name, username, email in VENDORS:
         vendor, _ = Vendor.objects.get_or_create(name=name, defaults={"email": email})
-        VendorUser.objects.get_or_create(vendor=vendor, user=User.objects.get(username=username))
+        vendor_user_add(vendor=vendor, user=User.objects.get(username=username))

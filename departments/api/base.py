@@ -142,3 +142,17 @@ class DepartmentCodeInput(RawInput):
     it (departments.selectors.department_named), so pages and the API say the same."""
 
     codes = ("required", "invalid", "does_not_exist")
+
+
+def person_named(actor, value):
+    """The person of the actor's municipality a body names by id: anyone else (another
+    city's officer, a vendor's account, nobody) is the same 400 naming `person`."""
+    from departments.selectors import person_get_for
+    from p3hub.errors import NotFound, ValidationFailed
+
+    try:
+        return person_get_for(actor, value)
+    except NotFound:
+        raise ValidationFailed(
+            "No person of this municipality has this id.", field="person", code="does_not_exist"
+        ) from None

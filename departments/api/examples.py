@@ -42,11 +42,13 @@ DEPARTMENT_CREATE = {"code": "TRN", "name": "Transportation", "fund_codes": ["10
 CODE_TAKEN = validation_error("Code taken", "code", "A department with code TRN already exists.")
 MEMBERSHIP = {
     "id": 3,
+    "person": 3,
     "username": "head.trn",
     "name": "Tomas Reyes",
     "email": "head.trn@riverton.example",
     "role": "head",
     "department": "TRN",
+    "is_active": True,
     "created_at": "2026-01-05T08:03:00-06:00",
 }
 UNKNOWN_DEPARTMENT = validation_error(
@@ -55,3 +57,25 @@ UNKNOWN_DEPARTMENT = validation_error(
 LAST_ADMIN = validation_error(
     "Last admin", "role", "A municipality needs at least one tenant admin.", "last_admin"
 )
+PERSON = {
+    "id": 3,
+    "username": "head.trn",
+    "first_name": "Tomas",
+    "last_name": "Reyes",
+    "name": "Tomas Reyes",
+    "email": "head.trn@riverton.example",
+    "is_active": True,
+    "roles": [{"id": 3, "role": "head", "department": "TRN", "is_active": True}],
+}
+INVITATION = {
+    "id": 7,
+    "email": "new.officer@riverton.example",
+    "first_name": "Nora",
+    "last_name": "Quist",
+    "role": "officer",
+    "department": None,
+    "status": "pending",
+    "invited_by": "admin",
+    "created_at": "2026-01-05T08:03:00-06:00",
+    "expires_at": "2026-01-12T08:03:00-06:00",
+}

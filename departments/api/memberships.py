@@ -1,7 +1,6 @@
 """/api/v1/<slug>/memberships/: people's roles in the municipality."""
 
 import django_filters
-from django.contrib.auth import get_user_model
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiResponse,
@@ -14,15 +13,10 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
 from departments import selectors, services
-from departments.api.base import (
-    ADMIN_WRITES,
-    CaseInsensitiveSlugField,
-    DepartmentCodeInput,
-    TenantAPIMixin,
-)
+from departments.api.base import ADMIN_WRITES, DepartmentCodeInput, TenantAPIMixin, person_named
 from departments.api.examples import LAST_ADMIN, MEMBERSHIP, UNKNOWN_DEPARTMENT
 from departments.models import Membership
-from p3hub.api.fields import text_input
+from p3hub.api.fields import IdInput, service_codes, text_input
 
 PEOPLE_READS = "Only tenant admins and procurement officers may see people and their roles."
 
@@ -41,6 +35,7 @@ class PeopleManagers(BasePermission):
 class MembershipSerializer(serializers.ModelSerializer):
     """One role of one person in the municipality."""
 
+    person = serializers.IntegerField(source="user_id")
     username = serializers.CharField(source="user.username")
     name = serializers.CharField(source="user.display_name")
     email = serializers.EmailField(source="user.email")
@@ -48,17 +43,24 @@ class MembershipSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Membership
-        fields = ["id", "username", "name", "email", "role", "department", "created_at"]
+        fields = [
+            "id",
+            "person",
+            "username",
+            "name",
+            "email",
+            "role",
+            "department",
+            "is_active",
+            "created_at",
+        ]
         read_only_fields = fields
 
 
 class MembershipGrantInput(serializers.Serializer):
-    username = CaseInsensitiveSlugField(
-        source="user",
-        slug_field="username",
-        queryset=get_user_model().objects.filter(is_active=True),
-        error_messages={"does_not_exist": "No active person has the username “{value}”."},
-        help_text="The person who gets the role.",
+    person = IdInput(
+        validators=service_codes("required", "does_not_exist"),
+        help_text="The id of a person of the municipality (`people/`); new people are invited.",
     )
     role = text_input(help_text="admin, officer, head or member.")
     department = DepartmentCodeInput(
@@ -97,21 +99,21 @@ class MembershipFilter(django_filters.FilterSet):
     ),
     create=extend_schema(
         description=(
-            "Grant an existing person a role (tenant admins only). Heads and members name "
-            "their department by code; admins and officers act for the whole municipality."
+            "Grant a person of the municipality another role (tenant admins only; never "
+            "oneself: another admin must). Heads and members name their department by code; "
+            "admins and officers act for the whole municipality. New people are invited "
+            "(`invitations/`)."
         ),
         request=MembershipGrantInput,
         responses={status.HTTP_201_CREATED: MembershipSerializer},
         examples=[
             OpenApiExample(
                 "Head of Transportation",
-                value={"username": "head.trn", "role": "head", "department": "TRN"},
+                value={"person": 3, "role": "head", "department": "TRN"},
                 request_only=True,
             ),
             OpenApiExample(
-                "Procurement officer",
-                value={"username": "officer", "role": "officer"},
-                request_only=True,
+                "Procurement officer", value={"person": 2, "role": "officer"}, request_only=True
             ),
             OpenApiExample("Granted", value=MEMBERSHIP, response_only=True, status_codes=["201"]),
             UNKNOWN_DEPARTMENT,
@@ -120,7 +122,8 @@ class MembershipFilter(django_filters.FilterSet):
     destroy=extend_schema(
         description=(
             "Revoke a role (tenant admins only). The last tenant admin of a municipality "
-            "cannot be removed."
+            "cannot be removed; a person's last role is kept, inactive, and the person is "
+            "deactivated (`people/<id>/reactivate/` restores them)."
         ),
         responses={status.HTTP_204_NO_CONTENT: OpenApiResponse(description="Revoked.")},
         examples=[LAST_ADMIN],
@@ -147,7 +150,8 @@ class MembershipViewSet(TenantAPIMixin, viewsets.GenericViewSet):
 
     def create(self, request, *args, **kwargs):
         data = self.parse(MembershipGrantInput)
-        membership = services.membership_grant(actor=self.actor, **data)
+        person = person_named(self.actor, data.pop("person"))
+        membership = services.membership_grant(actor=self.actor, user=person, **data)
         return self.render(MembershipSerializer, membership, status_code=status.HTTP_201_CREATED)
 
     def destroy(self, request, *args, **kwargs):

@@ -38,6 +38,17 @@ def service_codes(*codes: str) -> list[ServiceCode]:
     return [ServiceCode(code) for code in codes]
 
 
+@extend_schema_field({"type": "integer", "description": "An id, as given; the service finds it."})
+class IdInput(serializers.Field):
+    """The id of a row the service looks up (and refuses in its own words)."""
+
+    def to_internal_value(self, data):
+        return data
+
+    def to_representation(self, value):
+        return value
+
+
 class RawInput(serializers.Field):
     """A JSON value handed to the service as it came; the service reads it and owns the
     message. Missing reads as null (in a partial update, missing stays missing)."""

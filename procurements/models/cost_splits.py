@@ -115,8 +115,22 @@ def _heads_the_department(actor, share) -> bool:
     return actor.heads(share.department)
 
 
-def _only_its_head(share) -> str:
+def _only_its_head(share, actor) -> str:
     return f"Only the head of {share.department.code} may decide for it."
+
+
+def _heads_it_and_did_not_propose(actor, share) -> bool:
+    """Four eyes (invariant 11): whoever proposed a version approves no share of it."""
+    return _heads_the_department(actor, share) and share.version.created_by_id != actor.user.pk
+
+
+def _not_the_proposer(share, actor) -> str:
+    if _heads_the_department(actor, share):  # then the refusal is four eyes
+        return (
+            f"You proposed version {share.version.number}: another head of "
+            f"{share.department.code} must approve it."
+        )
+    return _only_its_head(share, actor)
 
 
 def _already_decided(share, status) -> str:
@@ -141,8 +155,8 @@ class CostSplitShare(models.Model):
             Transition(
                 "approve", sources(Status.PENDING), Status.APPROVED,
                 verb=Verb.SHARE_APPROVE, done="approved", refused=_already_decided,
-                who=_heads_the_department,
-                denied=_only_its_head,
+                who=_heads_it_and_did_not_propose,
+                denied=_not_the_proposer,
             ),
             Transition(
                 "reject", sources(Status.PENDING), Status.REJECTED,

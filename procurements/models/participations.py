@@ -18,7 +18,7 @@ def _officer_and_not_lead(actor, participation) -> bool:
     return actor.is_officer and not participation.is_lead
 
 
-def _only_its_people(participation) -> str:
+def _only_its_people(participation, actor) -> str:
     return f"Only people of {participation.department.code} may answer for it."
 
 

@@ -296,7 +296,7 @@ def _inputs_for_new_lines(previous: Version, solicitation: Solicitation) -> dict
 def _notify_heads(actor: TenantActor, version: Version) -> None:
     heads = (
         Membership.objects.filter(
-            role=Membership.Role.HEAD, department__in=version.departments.all()
+            role=Membership.Role.HEAD, is_active=True, department__in=version.departments.all()
         )
         .exclude(user__email="")
         .select_related("user", "department")

@@ -43,7 +43,7 @@ from p3hub.models import AuditChain, AuditEvent
 from tests.helpers import require_postgresql
 
 BASE_DIR = Path(settings.BASE_DIR)
-RIVERTON_EVENTS = 11  # 8 from the seed, 3 department updates below
+RIVERTON_EVENTS = 19  # 16 from the seed (people join by invitation), 3 department updates below
 
 
 def alter_audit_table(action: str) -> None:

@@ -23,6 +23,8 @@ TAGS = {
     "me",
     "departments",
     "memberships",
+    "people",
+    "invitations",
     "solicitations",
     "line items",
     "criteria",

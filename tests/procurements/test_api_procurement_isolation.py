@@ -61,12 +61,18 @@ def procurement_urls(slug: str, reference: str, member) -> list[tuple[str, set[s
 
 
 def is_procurement_route(url: str) -> bool:
-    # Departments and memberships have role rules of their own (their tests cover them).
-    return not url.startswith(("/api/v1/riverton/departments/", "/api/v1/riverton/memberships/"))
+    # Departments, people, roles and invitations have role rules of their own (their tests
+    # cover them).
+    return not url.startswith(
+        tuple(
+            f"/api/v1/riverton/{tail}/"
+            for tail in ("departments", "memberships", "people", "invitations")
+        )
+    )
 
 
 def test_every_procurement_route_is_walked(api_as, proposed):
-    urls = procurement_urls("riverton", proposed.reference, api_as("officer"))
+    urls = procurement_urls("riverton", proposed.reference, api_as("admin"))
     paths = {url for url, _ in urls}
     base = f"/api/v1/riverton/solicitations/{proposed.reference}/"
 
@@ -96,7 +102,7 @@ def test_outsiders_get_the_same_404_on_every_route_and_method_and_nothing_change
 ):
     # Given a token obtained the way an integrator would
     client = client_with_token(token_for(outsider))
-    urls = procurement_urls("riverton", proposed.reference, api_as("officer"))
+    urls = procurement_urls("riverton", proposed.reference, api_as("admin"))
     nowhere = client.get("/api/v1/no-such-city/solicitations/")
     before = database_state()
 
@@ -113,7 +119,7 @@ def test_outsiders_get_the_same_404_on_every_route_and_method_and_nothing_change
 
 
 def test_anonymous_get_401_on_every_route_and_method(api_as, proposed):
-    urls = procurement_urls("riverton", proposed.reference, api_as("officer"))
+    urls = procurement_urls("riverton", proposed.reference, api_as("admin"))
     anonymous = api_as(None)
 
     for url, _ in urls:
@@ -126,7 +132,7 @@ def test_anonymous_get_401_on_every_route_and_method(api_as, proposed):
 def test_every_riverton_member_reads_every_readable_route(api_as, proposed, member):
     client = api_as(member)
 
-    for url, methods in procurement_urls("riverton", proposed.reference, api_as("officer")):
+    for url, methods in procurement_urls("riverton", proposed.reference, api_as("admin")):
         if "get" in methods and is_procurement_route(url):
             assert client.get(url).status_code == 200, url
 

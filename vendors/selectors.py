@@ -1,0 +1,10 @@
+"""Reads about vendors and their people that other apps ask for."""
+
+from vendors.models import VendorUser
+
+VENDOR_ACCOUNT = "This is a vendor's account: it cannot hold a municipal role."
+
+
+def municipal_role_refusal(user) -> str | None:
+    """settings.MUNICIPAL_ROLE_REFUSALS: a vendor's account never holds a municipal role."""
+    return VENDOR_ACCOUNT if VendorUser.objects.filter(user=user).exists() else None
