@@ -6,6 +6,7 @@ and the API give the same message.
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.template import loader
 
@@ -111,13 +112,20 @@ def _plain_input(**attrs) -> forms.TextInput:
 class InvitationForm(RoleFields):
     email = forms.CharField(
         label="E-mail address",
-        help_text="The invitation goes here; the link works once, for a week.",
         widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     first_name = forms.CharField(label="First name", required=False)
     last_name = forms.CharField(label="Last name", required=False)
 
     field_order = ["email", "first_name", "last_name", "role", "department"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "email"
+        ].help_text = (
+            f"The invitation goes here; the link works once, for {settings.INVITATION_DAYS} days."
+        )
 
 
 class PersonEditForm(ServiceForm):

@@ -151,6 +151,10 @@ def person_named(actor, value):
     from p3hub.errors import NotFound, ValidationFailed
 
     try:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise NotFound(
+                "Not an id."
+            )  # "3", 3.0 and true are not ids to us, though SQL reads them
         return person_get_for(actor, value)
     except NotFound:
         raise ValidationFailed(

@@ -13,7 +13,7 @@ from departments import selectors, services
 from departments.api.base import DepartmentCodeInput, TenantAdminWrites, TenantAPIMixin
 from departments.api.examples import INVITATION
 from departments.models import Invitation
-from p3hub.api.fields import text_input
+from p3hub.api.fields import service_codes, text_input
 
 
 class InvitationSerializer(serializers.ModelSerializer):
@@ -44,7 +44,10 @@ class InvitationSerializer(serializers.ModelSerializer):
 
 
 class InvitationInput(serializers.Serializer):
-    email = text_input(help_text="Where the invitation goes.")
+    email = text_input(
+        help_text="Where the invitation goes; never the inviting admin's own address.",
+        validators=service_codes("required", "max_length", "invalid", "yourself"),
+    )
     first_name = text_input()
     last_name = text_input()
     role = text_input(help_text="admin, officer, head or member.")
@@ -68,7 +71,8 @@ class AdminsOnly(TenantAdminWrites):
     create=extend_schema(
         description=(
             "Invite an e-mail address to a role (tenant admins; never one's own address). "
-            "The invitee gets a signed link that works once, for a week: with an account "
+            "The invitee gets a signed link that works once, for INVITATION_DAYS days (7 unless "
+            "configured): with an account "
             "for the address they sign in and accept, otherwise they make one. The answer "
             "is the same whether or not an account exists for the address."
         ),

@@ -60,7 +60,9 @@ def invitation_send(
     email = clean_email(email)
     department = check_role(role, department, actor)
     if email.lower() == (actor.user.email or "").lower():
-        raise PermissionDenied("You cannot invite yourself: another tenant admin must.")
+        raise ValidationFailed(
+            "You cannot invite yourself: another tenant admin must.", field="email", code="yourself"
+        )
     invitation = lifecycle.create(
         municipality=actor.municipality,
         email=email,

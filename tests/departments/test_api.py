@@ -266,7 +266,17 @@ def test_admins_and_officers_list_the_people_and_their_roles(api_as, username):
     first = response.json()["results"][0]
     assert first["name"] == "Alex Admin"
     assert first["email"] == "admin@riverton.example"
-    assert set(first) == {"id", "username", "name", "email", "role", "department", "created_at"}
+    assert set(first) == {
+        "id",
+        "person",
+        "username",
+        "name",
+        "email",
+        "role",
+        "department",
+        "is_active",
+        "created_at",
+    }
 
 
 def test_membership_list_filters_by_role_department_and_username(api_as):
@@ -303,12 +313,12 @@ def test_officer_retrieves_one_membership(api_as, personas):
     assert response.json()["department"] == "TRN"
 
 
-def test_admin_grants_a_department_role_by_username_and_code(api_as, personas):
+def test_admin_grants_a_department_role_by_person_and_code(api_as, personas):
     events_before = AuditEvent.objects.count()
 
     response = api_as("admin").post(
         MEMBERSHIPS,
-        {"username": "Head.PSD", "role": "member", "department": "trn"},
+        {"person": personas["head.psd"].pk, "role": "member", "department": "trn"},
         format="json",
     )
 
@@ -327,7 +337,9 @@ def test_admin_grants_a_department_role_by_username_and_code(api_as, personas):
 
 def test_admin_grants_a_municipality_wide_role_without_a_department(api_as, personas):
     response = api_as("admin").post(
-        MEMBERSHIPS, {"username": "head.trn", "role": "officer", "department": None}, format="json"
+        MEMBERSHIPS,
+        {"person": personas["head.trn"].pk, "role": "officer", "department": None},
+        format="json",
     )
 
     assert response.status_code == 201
@@ -336,15 +348,38 @@ def test_admin_grants_a_municipality_wide_role_without_a_department(api_as, pers
 
 
 def test_admin_revokes_a_role(api_as, personas):
-    membership = Membership.objects.get(user=personas["evaluator"])
+    # Given the head of PSD is also a member of TRN
+    extra = api_as("admin").post(
+        MEMBERSHIPS,
+        {"person": personas["head.psd"].pk, "role": "member", "department": "TRN"},
+        format="json",
+    )
     events_before = AuditEvent.objects.count()
 
-    response = api_as("admin").delete(f"{MEMBERSHIPS}{membership.pk}/")
+    response = api_as("admin").delete(f"{MEMBERSHIPS}{extra.json()['id']}/")
 
     assert response.status_code == 204
-    assert not Membership.objects.filter(pk=membership.pk).exists()
+    assert not Membership.objects.filter(pk=extra.json()["id"]).exists()
     assert AuditEvent.objects.count() == events_before + 1
     assert AuditEvent.objects.order_by("-id").first().verb == "membership.revoke"
+
+
+def test_revoking_the_last_role_deactivates_the_person_restorably(api_as, personas):
+    membership = Membership.objects.get(user=personas["evaluator"])
+    admin = api_as("admin")
+
+    response = admin.delete(f"{MEMBERSHIPS}{membership.pk}/")
+    person = admin.get(f"/api/v1/riverton/people/{personas['evaluator'].pk}/").json()
+
+    assert response.status_code == 204
+    assert person["is_active"] is False
+    assert person["roles"] == [
+        {"id": membership.pk, "role": "member", "department": "TRN", "is_active": False}
+    ]
+    assert api_as("evaluator").get(DEPARTMENTS).status_code == 404  # can no longer act here
+    restored = admin.post(f"/api/v1/riverton/people/{personas['evaluator'].pk}/reactivate/")
+    assert restored.status_code == 200 and restored.json()["is_active"] is True
+    assert api_as("evaluator").get(DEPARTMENTS).status_code == 200
 
 
 def test_the_last_tenant_admin_cannot_be_revoked(api_as, personas):
@@ -380,7 +415,9 @@ def test_non_admins_may_not_grant_or_revoke(api_as, personas, username):
     client = api_as(username)
     before = (Membership.objects.count(), AuditEvent.objects.count())
 
-    grant = client.post(MEMBERSHIPS, {"username": "evaluator", "role": "officer"}, format="json")
+    grant = client.post(
+        MEMBERSHIPS, {"person": personas["evaluator"].pk, "role": "officer"}, format="json"
+    )
     revoke = client.delete(f"{MEMBERSHIPS}{membership.pk}/")
 
     assert grant.status_code == 403

@@ -163,7 +163,7 @@ def test_malformed_json_is_a_parse_error(admin_client, trn, raw):
             assert response.status_code in (200, 400)
             continue
         if raw == "":
-            assert_refused(response, 400, "code" if url == DEPARTMENTS else "username")
+            assert_refused(response, 400, "code" if url == DEPARTMENTS else "person")
             continue
         body = assert_refused(response, 400, None, "parse_error")
         assert body["type"] == "client_error"
@@ -241,42 +241,57 @@ def test_bad_pks_answer_exactly_like_a_missing_one(admin_client, personas):
 # --- memberships: grant --------------------------------------------------------------------
 
 
+def ids_for(payload: dict, personas) -> dict:
+    """The payload with each "@name" replaced by that persona's id."""
+    return {
+        key: personas[value[1:]].pk if isinstance(value, str) and value.startswith("@") else value
+        for key, value in payload.items()
+    }
+
+
 MEMBERSHIP_CASES = [
-    ({"role": "officer"}, "username", "required"),
-    ({"username": "", "role": "officer"}, "username", "null"),  # DRF: "" is no reference
-    ({"username": None, "role": "officer"}, "username", "null"),
-    ({"username": "nobody", "role": "officer"}, "username", "does_not_exist"),
-    ({"username": "x" * 10_000, "role": "officer"}, "username", "does_not_exist"),
-    ({"username": ["evaluator"], "role": "officer"}, "username", "invalid"),
-    ({"username": {"id": 1}, "role": "officer"}, "username", "invalid"),
-    ({"username": 7, "role": "officer"}, "username", "invalid"),
-    ({"username": "evalu\x00ator", "role": "officer"}, "username", "invalid"),
-    ({"username": "evaluator"}, "role", "required"),
-    ({"username": "evaluator", "role": "boss"}, "role", "invalid"),
-    ({"username": "evaluator", "role": None}, "role", "null"),
-    ({"username": "evaluator", "role": ["officer"]}, "role", "invalid"),
+    ({"role": "officer"}, "person", "required"),
+    ({"person": None, "role": "officer"}, "person", "null"),
+    ({"person": "", "role": "officer"}, "person", "does_not_exist"),
+    ({"person": 10**9, "role": "officer"}, "person", "does_not_exist"),
+    ({"person": 10**30, "role": "officer"}, "person", "does_not_exist"),
+    ({"person": -1, "role": "officer"}, "person", "does_not_exist"),
+    # Not ids, however a database would read them.
+    ({"person": True, "role": "officer"}, "person", "does_not_exist"),
+    ({"person": "1", "role": "officer"}, "person", "does_not_exist"),
+    ({"person": 1.0, "role": "officer"}, "person", "does_not_exist"),
+    ({"person": ["@evaluator"], "role": "officer"}, "person", "does_not_exist"),
+    ({"person": {"id": 1}, "role": "officer"}, "person", "does_not_exist"),
+    ({"person": "evalu\x00ator", "role": "officer"}, "person", "does_not_exist"),
+    # Another city's officer and a vendor's account are nobody here.
+    ({"person": "@officer.lakeside", "role": "officer"}, "person", "does_not_exist"),
+    ({"person": "@vendor.acme", "role": "officer"}, "person", "does_not_exist"),
+    ({"person": "@evaluator"}, "role", "required"),
+    ({"person": "@evaluator", "role": "boss"}, "role", "invalid"),
+    ({"person": "@evaluator", "role": None}, "role", "null"),
+    ({"person": "@evaluator", "role": ["officer"]}, "role", "invalid"),
     # Already held: the service refuses a second identical role.
-    ({"username": "officer", "role": "officer"}, "role", "invalid"),
-    ({"username": "evaluator", "role": "member", "department": "TRN"}, "role", "invalid"),
-    ({"username": "evaluator", "role": "head", "department": "XYZ"}, "department", None),
+    ({"person": "@officer", "role": "officer"}, "role", "invalid"),
+    ({"person": "@evaluator", "role": "member", "department": "TRN"}, "role", "invalid"),
+    ({"person": "@evaluator", "role": "head", "department": "XYZ"}, "department", None),
     # Another city's department code is just as unknown as one that does not exist.
-    ({"username": "evaluator", "role": "head", "department": "PWD"}, "department", None),
-    ({"username": "evaluator", "role": "head"}, "department", "invalid"),
-    ({"username": "evaluator", "role": "head", "department": None}, "department", "invalid"),
-    ({"username": "evaluator", "role": "head", "department": ""}, "department", "invalid"),
-    ({"username": "evaluator", "role": "officer", "department": "TRN"}, "department", "invalid"),
-    ({"username": "evaluator", "role": "head", "department": 1}, "department", "invalid"),
-    ({"username": "evaluator", "role": "head", "department": ["TRN"]}, "department", "invalid"),
+    ({"person": "@evaluator", "role": "head", "department": "PWD"}, "department", None),
+    ({"person": "@evaluator", "role": "head"}, "department", "invalid"),
+    ({"person": "@evaluator", "role": "head", "department": None}, "department", "invalid"),
+    ({"person": "@evaluator", "role": "head", "department": ""}, "department", "invalid"),
+    ({"person": "@evaluator", "role": "officer", "department": "TRN"}, "department", "invalid"),
+    ({"person": "@evaluator", "role": "head", "department": 1}, "department", "invalid"),
+    ({"person": "@evaluator", "role": "head", "department": ["TRN"]}, "department", "invalid"),
 ]
 
 
 @pytest.mark.parametrize(("payload", "attr", "code"), MEMBERSHIP_CASES)
 def test_bad_membership_grant_names_the_field_and_changes_nothing(
-    admin_client, payload, attr, code
+    admin_client, personas, payload, attr, code
 ):
     before = database_state()
 
-    response = admin_client.post(MEMBERSHIPS, payload, format="json")
+    response = admin_client.post(MEMBERSHIPS, ids_for(payload, personas), format="json")
 
     body = assert_refused(response, 400, attr)
     if code is not None:
@@ -284,12 +299,13 @@ def test_bad_membership_grant_names_the_field_and_changes_nothing(
     assert database_state() == before
 
 
-def test_unknown_and_foreign_department_codes_get_the_same_error(admin_client):
+def test_unknown_and_foreign_department_codes_get_the_same_error(admin_client, personas):
+    evaluator = personas["evaluator"].pk
     unknown = admin_client.post(
-        MEMBERSHIPS, {"username": "evaluator", "role": "head", "department": "XYZ"}, format="json"
+        MEMBERSHIPS, {"person": evaluator, "role": "head", "department": "XYZ"}, format="json"
     )
     foreign = admin_client.post(
-        MEMBERSHIPS, {"username": "evaluator", "role": "head", "department": "PWD"}, format="json"
+        MEMBERSHIPS, {"person": evaluator, "role": "head", "department": "PWD"}, format="json"
     )
 
     assert unknown.json()["errors"] == [
@@ -302,15 +318,42 @@ def test_unknown_and_foreign_department_codes_get_the_same_error(admin_client):
     assert foreign.json()["errors"][0]["detail"] == "No department has the code “PWD”."
 
 
-def test_an_inactive_person_cannot_be_granted_a_role(admin_client, personas):
-    UserFactory(username="gone", is_active=False)
+def test_a_deactivated_person_cannot_be_granted_a_role(admin_client, personas):
+    gone = UserFactory(username="gone", is_active=False)
+    before = database_state()
+
+    response = admin_client.post(MEMBERSHIPS, {"person": gone.pk, "role": "officer"}, format="json")
+
+    assert_refused(response, 400, "person", "does_not_exist")
+    assert database_state() == before
+
+
+def test_a_person_whose_roles_here_were_revoked_is_reactivated_before_a_new_role(
+    admin_client, personas
+):
+    admin_client.delete(f"{MEMBERSHIPS}{Membership.objects.get(user=personas['evaluator']).pk}/")
     before = database_state()
 
     response = admin_client.post(
-        MEMBERSHIPS, {"username": "gone", "role": "officer"}, format="json"
+        MEMBERSHIPS, {"person": personas["evaluator"].pk, "role": "officer"}, format="json"
     )
 
-    assert_refused(response, 400, "username", "does_not_exist")
+    body = assert_refused(response, 400, "role")
+    assert body["errors"][0]["detail"] == "evaluator is deactivated here: reactivate them first."
+    assert database_state() == before
+
+
+def test_no_admin_grants_themselves_a_role(admin_client, personas):
+    before = database_state()
+
+    response = admin_client.post(
+        MEMBERSHIPS, {"person": personas["admin"].pk, "role": "officer"}, format="json"
+    )
+
+    assert response.status_code == 403, response.content
+    assert response.json()["errors"][0]["detail"] == (
+        "You cannot grant yourself a role: another tenant admin must."
+    )
     assert database_state() == before
 
 
@@ -365,14 +408,15 @@ MALFORMED_PAYLOADS = [
     {"code": 10**300, "name": 1e308, "is_active": 10**300},
     {"code": "ŞĞÜ", "name": "🚦" * 200},
     {"code": "PRK'; DROP TABLE departments_department; --", "name": "x"},
-    {"username": None, "role": None, "department": None},
-    {"username": ["admin"], "role": {"a": 1}, "department": [1]},
-    {"username": {"$ne": ""}, "role": "admin"},
-    {"username": "\x00", "role": "\x00", "department": "\x00"},
-    {"username": "admin", "role": "admin", "department": "TRN"},
-    {"username": "evaluator", "role": "head", "department": {"code": "TRN"}},
-    {"username": "evaluator", "role": "head", "department": 10**30},
-    {"username": "x" * 100_000, "role": "member", "department": "TRN"},
+    {"person": None, "role": None, "department": None},
+    {"person": [1], "role": {"a": 1}, "department": [1]},
+    {"person": {"$ne": ""}, "role": "admin"},
+    {"person": "\x00", "role": "\x00", "department": "\x00"},
+    {"person": 1, "role": "admin", "department": "TRN"},
+    {"person": 2, "role": "head", "department": {"code": "TRN"}},
+    {"person": 3, "role": "head", "department": 10**30},
+    {"person": "x" * 100_000, "role": "member", "department": "TRN"},
+    {"person": 10**300, "role": "member", "department": "TRN"},
     {"username": "admin", "password": None},
     {"username": ["admin"], "password": ["x"]},
     {"username": "admin\x00", "password": "demo-pass-2026\x00"},
@@ -420,15 +464,18 @@ def test_sweep_of_malformed_input_never_gives_a_500(api_as, personas, trn, usern
             response = client.generic(method.upper(), url, raw, content_type="application/json")
             assert response.status_code < 500, (method, url, raw[:20], response.content[:300])
 
-    # Nothing changed except, for the admin, the one role the DELETE endpoint revoked.
+    # Nothing changed except, for the admin, the one role the DELETE endpoint revoked: the
+    # evaluator's last, so it is kept inactive and the evaluator deactivated (two events).
     after = database_state()
     if username == "admin":
         rows = "departments.Membership rows"
-        kept = [m for m in before[rows] if m["id"] != evaluator_role.pk]
-        assert kept == after[rows]
-        assert len(after["audit"]) == len(before["audit"]) + 1
-        assert after["departments.Membership"] == before["departments.Membership"] - 1
-        for key in (rows, "audit", "departments.Membership", "p3hub.AuditEvent"):
+        revoked = [m for m in after[rows] if m["id"] == evaluator_role.pk]
+        assert [m["is_active"] for m in revoked] == [False]
+        assert [m for m in before[rows] if m["id"] != evaluator_role.pk] == [
+            m for m in after[rows] if m["id"] != evaluator_role.pk
+        ]
+        assert len(after["audit"]) == len(before["audit"]) + 2
+        for key in (rows, "audit", "p3hub.AuditEvent"):
             before.pop(key), after.pop(key)
     assert after == before
     assert refused > 0

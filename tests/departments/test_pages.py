@@ -19,7 +19,7 @@ ADMIN_PAGES = [
     "department-create",
     "department-update",
     "person-list",
-    "person-create",
+    "person-invite",
     "person-detail",
 ]
 CSRF_VALUE = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
@@ -37,8 +37,10 @@ def urls(personas):
         "department-create": "/riverton/departments/new/",
         "department-update": f"/riverton/departments/{trn.pk}/edit/",
         "person-list": "/riverton/people/",
-        "person-create": "/riverton/people/new/",
+        "person-invite": "/riverton/people/invite/",
         "person-detail": f"/riverton/people/{officer.pk}/",
+        "person-edit": f"/riverton/people/{officer.pk}/edit/",
+        "person-deactivate": f"/riverton/people/{officer.pk}/deactivate/",
         "membership-revoke": f"/riverton/people/{officer.pk}/memberships/{role.pk}/revoke/",
         "audit-trail": "/riverton/audit/",
     }
@@ -50,13 +52,14 @@ def valid_posts(urls):
     return {
         urls["department-create"]: {"code": "PRK", "name": "Parks", "fund_codes": "400-PRK"},
         urls["department-update"]: {"code": "TRN", "name": "Roads", "fund_codes": ""},
-        urls["person-create"]: {
-            "username": "newbie",
+        urls["person-invite"]: {
             "email": "newbie@riverton.example",
             "role": "officer",
             "department": "",
         },
         urls["person-detail"]: {"role": "admin", "department": ""},
+        urls["person-edit"]: {"first_name": "O", "last_name": "O", "email": "o@riverton.example"},
+        urls["person-deactivate"]: {},
         urls["membership-revoke"]: {},
     }
 
@@ -79,9 +82,14 @@ PAGE_CONTENT = {
     "department-create": ["Add a department", 'name="fund_codes"'],
     "department-update": ["Edit Transportation", 'value="TRN"', 'value="100-TRN-CAP"'],
     "person-list": ["head.psd", "Department head · PSD", "officer@riverton.example"],
-    "person-create": ["Add a person", '<option value="" selected>Choose a role</option>'],
-    "person-detail": ["Olivia Officer", "Procurement officer", "Grant another role"],
-    "audit-trail": ["Chain verified: 8 events intact", "department.create"],
+    "person-invite": ["Invite a person", '<option value="" selected>Choose a role</option>'],
+    "person-detail": [
+        "Olivia Officer",
+        "Procurement officer",
+        "Grant another role",
+        'value="officer@riverton.example"',
+    ],
+    "audit-trail": ["Chain verified: 16 events intact", "department.create"],
 }
 
 

@@ -78,7 +78,7 @@ def test_filters_by_dates_in_the_municipalitys_zone(admin_client):
     through_today = admin_client.get(AUDIT, {"date_from": today, "date_to": today})
     from_tomorrow = admin_client.get(AUDIT, {"date_from": tomorrow})
 
-    assert len(rows(through_today)) == 8
+    assert len(rows(through_today)) == 16
     assert rows(from_tomorrow) == []
     assert "No events match these filters" in from_tomorrow.content.decode()
 
@@ -114,14 +114,14 @@ def test_the_full_page_wires_the_filter_form_to_htmx_with_a_plain_get_fallback(a
 
 
 def test_pages_hold_fifty_events(admin_client, personas):
-    add_departments(personas, 55)  # 8 + 55 = 63 events
+    add_departments(personas, 55)  # 16 + 55 = 71 events
 
     first = admin_client.get(AUDIT)
     second = admin_client.get(AUDIT, {"page": 2, "verb": ""})
 
     assert len(rows(first)) == 50
-    assert len(rows(second)) == 13
-    assert "Showing events 1\N{EN DASH}50 of 63" in first.content.decode()
+    assert len(rows(second)) == 21
+    assert "Showing events 1\N{EN DASH}50 of 71" in first.content.decode()
     assert "Page 2 of 2" in second.content.decode()
     assert 'href="?page=1&amp;verb="' in second.content.decode()  # the filter stays applied
 

@@ -61,10 +61,14 @@ def test_people_list_costs_the_same_with_5_and_60_people(client, personas, river
     with_5 = queries_for(client, "/riverton/people/")
 
     MembershipFactory.create_batch(55, municipality=riverton, department=trn)
+    admin = tenant_actor_for(personas["admin"], "riverton")
+    for n in range(20):
+        services.invitation_send(actor=admin, email=f"new{n}@riverton.example", role="officer")
     with_60 = queries_for(client, "/riverton/people/")
 
-    # PER_REQUEST, then the people, then all their roles here with the departments joined.
-    assert with_5 == with_60 == PER_REQUEST + 2
+    # PER_REQUEST, then the count and the page of people, all their roles here with the
+    # departments joined, and the pending invitations with their departments and inviters.
+    assert with_5 == with_60 == PER_REQUEST + 4
     assert people() == 60
 
 

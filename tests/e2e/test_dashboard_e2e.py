@@ -102,7 +102,7 @@ def test_audit_filter_updates_results_in_place_and_the_address(live_server, page
     expect(page).to_have_url(re.compile(r"verb=department\.create"))
     expect(page.locator("#audit-results code.verb")).to_have_count(2)
     assert page.evaluate("window.notReloaded") is True
-    expect(page.get_by_text("Chain verified: 8 events intact")).to_be_visible()
+    expect(page.get_by_text("Chain verified: 16 events intact")).to_be_visible()
 
 
 def test_refusing_to_revoke_the_last_admin_is_shown_beside_that_role(live_server, page, personas):
