@@ -1,21 +1,24 @@
 """The append-only, hash-chained audit log (DESIGN.md 5.8).
 
 Each municipality has its own chain (platform-wide events, such as a vendor registering, share
-one more). An event's hash covers its content and the previous event's hash, and the chain head
-(AuditChain) records the last event's number and hash, so editing, deleting, reordering,
-inserting or truncating events breaks the chain at that point, which `audit_chain_verify` (and
-`manage.py audit_verify`) reports. Rewriting every event after a point *and* the head is not
-detectable from the database alone: that needs the head hash kept somewhere else.
+one more). An event's hash is an HMAC-SHA256, under a key kept outside the database
+(settings.AUDIT_KEY, from P3HUB_AUDIT_KEY), of its content and the previous event's hash, and
+the chain head (AuditChain) records the last event's number and hash. Editing, deleting,
+reordering, inserting or truncating events breaks the chain at that point, which
+`audit_chain_verify` (and `manage.py audit_verify`) reports; so does rewriting every later
+event and the head, unless whoever rewrites holds the key as well as the database.
 """
 
 import datetime as dt
 import hashlib
+import hmac
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 
@@ -89,7 +92,8 @@ def to_json_safe(value: Any) -> Any:
     return json.loads(text, parse_float=_canonical_float)
 
 
-def event_hash(event: AuditEvent) -> str:
+def _canonical(event: AuditEvent) -> bytes:
+    """What an event's hash covers, as bytes that do not depend on key order or spacing."""
     payload = {
         "chain": event.chain,
         "seq": event.seq,
@@ -107,7 +111,21 @@ def event_hash(event: AuditEvent) -> str:
     }
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     # surrogatepass: a lone surrogate (possible in text from a JSON request) must hash, not crash.
-    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
+    return canonical.encode("utf-8", "surrogatepass")
+
+
+def event_hash(event: AuditEvent, key: bytes | None = None) -> str:
+    """The event's HMAC-SHA256 under `key`, by default the audit key of the settings."""
+    key = settings.AUDIT_KEY if key is None else key
+    return hmac.new(key, _canonical(event), hashlib.sha256).hexdigest()
+
+
+def event_hash_unkeyed(event: AuditEvent) -> str:
+    """The plain SHA-256 that chained events before the key: read only to re-key old chains."""
+    return hashlib.sha256(_canonical(event)).hexdigest()
+
+
+HashOf = Callable[[AuditEvent], str]
 
 
 def _lock_chain(municipality) -> AuditChain:
@@ -200,7 +218,9 @@ def _one_snapshot() -> Iterator[None]:
         yield
 
 
-def _event_break(key: str, event: AuditEvent, previous: AuditEvent | None) -> ChainBreak | None:
+def _event_break(
+    key: str, event: AuditEvent, previous: AuditEvent | None, hash_of: HashOf
+) -> ChainBreak | None:
     expected_seq = previous.seq + 1 if previous else 1
     expected_prev = previous.hash if previous else GENESIS_HASH
     if event.seq != expected_seq:
@@ -209,8 +229,11 @@ def _event_break(key: str, event: AuditEvent, previous: AuditEvent | None) -> Ch
     if event.prev_hash != expected_prev:
         reason = "does not link to the event before it (inserted, deleted or reordered)"
         return ChainBreak(key, event.seq, event.pk, reason)
-    if event_hash(event) != event.hash:
-        return ChainBreak(key, event.seq, event.pk, "content does not match its hash (edited)")
+    if hash_of(event) != event.hash:
+        reason = "content does not match its hash (edited)"
+        if previous is None:  # so is every event of a chain checked under another key
+            reason = "content does not match its hash (edited, or hashed under another key)"
+        return ChainBreak(key, event.seq, event.pk, reason)
     return None
 
 
@@ -234,15 +257,16 @@ def _head_break(key: str, head: AuditChain | None, last: AuditEvent | None) -> C
     return None
 
 
-def audit_chain_check(key: str) -> ChainReport:
-    """Recompute one chain from its first event to its head, in one snapshot."""
+def audit_chain_check(key: str, *, hash_of: HashOf = event_hash) -> ChainReport:
+    """Recompute one chain from its first event to its head, in one snapshot: each event's
+    hash under the audit key (or with `hash_of`), its link to the one before, and the head."""
     with _one_snapshot():
         head = AuditChain.objects.filter(key=key).first()
         events = AuditEvent.objects.filter(chain=key).order_by("seq", "id")
         previous, count = None, 0
         for event in events.iterator(chunk_size=2000):
             count += 1
-            if broken := _event_break(key, event, previous):
+            if broken := _event_break(key, event, previous, hash_of):
                 return ChainReport(key, count, broken)
             previous = event
         return ChainReport(key, count, _head_break(key, head, previous))

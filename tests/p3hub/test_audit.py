@@ -2,7 +2,9 @@
 
 Chains are built by the real services (the demo seed, then department changes by riverton's
 tenant admin). Tampering is done the way a DBA would: on PostgreSQL the append-only trigger is
-switched off inside the test's transaction first.
+switched off inside the test's transaction first. A forger without the audit key recomputes
+plain SHA-256 hashes; tests that forge with `event_hash` give the forger the key too, and show
+what still catches them.
 """
 
 import datetime as dt
@@ -37,6 +39,7 @@ from p3hub.audit import (
     audit_record,
     chain_key_for,
     event_hash,
+    event_hash_unkeyed,
     to_json_safe,
 )
 from p3hub.models import AuditChain, AuditEvent
@@ -248,6 +251,64 @@ def test_event_appended_behind_the_heads_back_is_detected(riverton):
     assert_broken_at(riverton, forged.seq, forged.pk, "events after it were not appended")
 
 
+def rewrite_from(key: str, seq: int, hash_of, **change) -> None:
+    """Edit event `seq`, then re-link and re-hash it and every later event with `hash_of`, and
+    move the chain head along: everything a forger with the database can do."""
+    bypass_append_only()
+    AuditEvent.objects.filter(chain=key, seq=seq).update(**change)
+    previous = event(key, seq - 1)
+    for later in AuditEvent.objects.filter(chain=key, seq__gte=seq).order_by("seq"):
+        later.prev_hash = previous.hash
+        later.hash = hash_of(later)
+        later.save(update_fields=["prev_hash", "hash"])
+        previous = later
+    AuditChain.objects.filter(key=key).update(last_hash=previous.hash)
+
+
+def test_a_rewrite_with_every_later_sha256_and_the_head_recomputed_is_detected(riverton):
+    # Given a forger with write access to the database but not the audit key, who edits event
+    # #5 and recomputes every later plain SHA-256 and the head, as the unkeyed chain allowed
+    rewrite_from(riverton, 5, event_hash_unkeyed, after={"fund_codes": ["999-SLUSH"]})
+
+    # Then the edited event is the first that does not verify under the key
+    assert_broken_at(riverton, 5, event(riverton, 5).pk, "content does not match its hash")
+
+
+def test_the_same_rewrite_under_the_key_verifies_so_the_key_is_what_catches_it(riverton):
+    # The rewrite above is complete: done with the key, nothing in the database shows it.
+    rewrite_from(riverton, 5, event_hash, after={"fund_codes": ["999-SLUSH"]})
+
+    code, out, err = audit_verify()
+
+    assert code == 0, err
+    assert f"OK {riverton}: {RIVERTON_EVENTS} events" in out.splitlines()
+
+
+def test_a_rewrite_under_a_guessed_key_is_detected(riverton):
+    guessed = b"p3hub-audit-key-guessed-by-a-forger"
+    rewrite_from(riverton, 5, lambda e: event_hash(e, guessed), verb="department.create")
+    assert_broken_at(riverton, 5, event(riverton, 5).pk, "content does not match its hash")
+
+
+def test_verifying_under_another_key_names_the_first_event(riverton, settings):
+    settings.AUDIT_KEY = b"not-the-key-these-chains-were-written-with"
+
+    code, _, err = audit_verify()
+
+    first = event(riverton, 1)
+    assert code == 1
+    assert f"BROKEN {riverton}: first broken event seq 1, id {first.pk}: " in err
+    assert "(edited, or hashed under another key)" in err
+
+
+def test_the_key_is_in_no_table_of_the_database(riverton, settings):
+    key = settings.AUDIT_KEY.decode()
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            assert all(key not in str(row) for row in cursor.fetchall()), table
+
+
 # --- tampering with the chain head ------------------------------------------------------
 
 
@@ -403,6 +464,12 @@ def test_command_line_exit_codes():
     broken = run()
     assert broken.returncode == 1
     assert f"first broken event seq 2, id {target.pk}: " in broken.stderr
+    # The key comes from the environment: under another one the chains start broken.
+    env["P3HUB_AUDIT_KEY"] = "another-key-than-the-one-the-chains-were-written-with"
+    wrong_key = run()
+    assert wrong_key.returncode == 1
+    first = AuditEvent.objects.get(chain=riverton, seq=1)
+    assert f"BROKEN {riverton}: first broken event seq 1, id {first.pk}: " in wrong_key.stderr
 
 
 # --- what the hash covers survives a database round trip -------------------------------
