@@ -237,7 +237,9 @@ def _event_break(
     return None
 
 
-def _head_break(key: str, head: AuditChain | None, last: AuditEvent | None) -> ChainBreak | None:
+def _head_break(
+    key: str, head: AuditChain | None, last: AuditEvent | None, events: models.QuerySet
+) -> ChainBreak | None:
     """Compare the chain head with the last event: catches truncation and a rewritten head."""
     last_seq, last_hash = (last.seq, last.hash) if last else (0, GENESIS_HASH)
     if head is None:
@@ -248,7 +250,7 @@ def _head_break(key: str, head: AuditChain | None, last: AuditEvent | None) -> C
         reason = f"the chain head records #{head.last_seq}, the log ends before it (truncated)"
         return ChainBreak(key, last_seq + 1, None, reason)
     if head.last_seq < last_seq:
-        beyond = AuditEvent.objects.filter(chain=key, seq=head.last_seq + 1).first()
+        beyond = events.filter(seq=head.last_seq + 1).first()
         reason = f"the chain head ends at #{head.last_seq}: events after it were not appended"
         return ChainBreak(key, head.last_seq + 1, beyond.pk if beyond else None, reason)
     if head.last_hash != last_hash:
@@ -262,14 +264,14 @@ def audit_chain_check(key: str, *, hash_of: HashOf = event_hash) -> ChainReport:
     hash under the audit key (or with `hash_of`), its link to the one before, and the head."""
     with _one_snapshot():
         head = AuditChain.objects.filter(key=key).first()
-        events = AuditEvent.objects.filter(chain=key).order_by("seq", "id")
+        events = AuditEvent.objects.filter(chain=key)
         previous, count = None, 0
-        for event in events.iterator(chunk_size=2000):
+        for event in events.order_by("seq", "id").iterator(chunk_size=2000):
             count += 1
             if broken := _event_break(key, event, previous, hash_of):
                 return ChainReport(key, count, broken)
             previous = event
-        return ChainReport(key, count, _head_break(key, head, previous))
+        return ChainReport(key, count, _head_break(key, head, previous, events))
 
 
 def audit_chain_verify(key: str) -> ChainBreak | None:
@@ -283,3 +285,105 @@ def audit_chain_keys(municipality=None) -> list[str]:
     keys = set(AuditChain.objects.values_list("key", flat=True))
     keys |= set(AuditEvent.objects.values_list("chain", flat=True).distinct())
     return sorted(keys)
+
+
+# --- re-keying --------------------------------------------------------------------------
+
+
+class ChainNotRekeyed(Exception):
+    """A chain that does not verify as it was written: re-keying it would hide the break."""
+
+    def __init__(self, broken: ChainBreak):
+        super().__init__(f"{broken}; no chain was re-keyed")
+        self.broken = broken
+
+
+REKEY_BATCH = 1000
+
+
+@contextmanager
+def _append_only_lifted(chain_model, event_model) -> Iterator[None]:
+    """Lift the append-only triggers for the rest of this transaction, and hold appends off.
+
+    Appends lock a chain head and then insert; this locks every head first too (the same
+    order: no deadlock), so no event is appended while the chains are rewritten.
+    """
+    events = connection.ops.quote_name(event_model._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            heads = connection.ops.quote_name(chain_model._meta.db_table)
+            cursor.execute(f"LOCK TABLE {heads} IN EXCLUSIVE MODE")
+            # ALTER TABLE refuses while deferred foreign-key checks are pending: run them now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            trigger = "p3hub_audit_event_no_update_delete"
+            cursor.execute(f"ALTER TABLE {events} DISABLE TRIGGER {trigger}")
+            yield
+            cursor.execute(f"ALTER TABLE {events} ENABLE TRIGGER {trigger}")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            return
+        # SQLite: the write transaction already excludes every other writer; its triggers
+        # are dropped and created again as they were.
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
+            [event_model._meta.db_table],
+        )
+        triggers = cursor.fetchall()
+        for name, _ in triggers:
+            cursor.execute(f"DROP TRIGGER {connection.ops.quote_name(name)}")
+        yield
+        for _, create in triggers:
+            cursor.execute(create)
+
+
+@dataclass(frozen=True)
+class ChainLink:
+    """An event's number and hash as it was written (re-keying replaces the hash)."""
+
+    seq: int
+    hash: str
+    pk: int
+
+
+def _rekey_chain(key: str, hash_before: HashOf, head, events: models.QuerySet) -> int:
+    """Check one chain as it was written (`hash_before`) while re-hashing it under the audit
+    key in the same pass; raise ChainNotRekeyed at its first break. The number of events."""
+    previous, linked, count = None, GENESIS_HASH, 0
+    while True:
+        after = previous.seq if previous else 0
+        batch = list(events.filter(seq__gt=after).order_by("seq", "id")[:REKEY_BATCH])
+        for event in batch:
+            if broken := _event_break(key, event, previous, hash_before):
+                raise ChainNotRekeyed(broken)
+            previous = ChainLink(event.seq, event.hash, event.pk)
+            event.prev_hash = linked
+            event.hash = linked = event_hash(event)
+        count += len(batch)
+        if len(batch) < REKEY_BATCH:
+            break
+        events.bulk_update(batch, ["prev_hash", "hash"])
+    if broken := _head_break(key, head, previous, events):
+        raise ChainNotRekeyed(broken)
+    events.bulk_update(batch, ["prev_hash", "hash"])
+    if head is not None:
+        head.last_hash = linked
+        head.save(update_fields=["last_hash"])
+    return count
+
+
+@transaction.atomic
+def audit_rekey(
+    hash_before: HashOf, *, chain_model=AuditChain, event_model=AuditEvent
+) -> dict[str, int]:
+    """Re-hash every chain under the audit key: chains written before the key (`hash_before`
+    is event_hash_unkeyed) or under a previous key (a rotation). Each chain must verify as it
+    was written, or none is re-keyed: re-keying would otherwise hide where it was broken.
+    Returns the number of events of each chain. Migrations pass their historical models."""
+    with _append_only_lifted(chain_model, event_model):
+        heads = {head.key: head for head in chain_model.objects.all()}
+        keys = set(heads) | set(event_model.objects.values_list("chain", flat=True).distinct())
+        return {
+            key: _rekey_chain(
+                key, hash_before, heads.get(key), event_model.objects.filter(chain=key)
+            )
+            for key in sorted(keys)
+        }

@@ -8,6 +8,7 @@ what still catches them.
 """
 
 import datetime as dt
+import importlib
 import io
 import os
 import subprocess
@@ -33,6 +34,7 @@ from departments import services
 from departments.models import Membership, Municipality
 from departments.tenancy import TenantActor
 from p3hub.audit import (
+    GENESIS_HASH,
     PLATFORM_CHAIN,
     Verb,
     audit_chain_verify,
@@ -256,13 +258,12 @@ def rewrite_from(key: str, seq: int, hash_of, **change) -> None:
     move the chain head along: everything a forger with the database can do."""
     bypass_append_only()
     AuditEvent.objects.filter(chain=key, seq=seq).update(**change)
-    previous = event(key, seq - 1)
+    linked = event(key, seq - 1).hash if seq > 1 else GENESIS_HASH
     for later in AuditEvent.objects.filter(chain=key, seq__gte=seq).order_by("seq"):
-        later.prev_hash = previous.hash
-        later.hash = hash_of(later)
+        later.prev_hash = linked
+        later.hash = linked = hash_of(later)
         later.save(update_fields=["prev_hash", "hash"])
-        previous = later
-    AuditChain.objects.filter(key=key).update(last_hash=previous.hash)
+    AuditChain.objects.filter(key=key).update(last_hash=linked)
 
 
 def test_a_rewrite_with_every_later_sha256_and_the_head_recomputed_is_detected(riverton):
@@ -327,6 +328,107 @@ def test_deleted_chain_head_is_detected(riverton):
     AuditChain.objects.filter(key=riverton).delete()
     last = event(riverton, RIVERTON_EVENTS)
     assert_broken_at(riverton, last.seq, last.pk, "the chain head is missing")
+
+
+# --- re-keying: chains written before the key, and key rotation -------------------------
+
+
+def rehash_every_chain(hash_of) -> dict[str, str]:
+    """Every chain as `hash_of` would have written it (the code before the key wrote plain
+    SHA-256): the chain heads' hashes."""
+    for key in AuditChain.objects.values_list("key", flat=True):
+        rewrite_from(key, 1, hash_of)
+    return dict(AuditChain.objects.values_list("key", "last_hash"))
+
+
+def audit_rekey(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("audit_rekey", *args, stdout=out, stderr=err)
+    except CommandError as error:
+        return error.returncode, out.getvalue(), err.getvalue() + str(error)
+    return 0, out.getvalue(), err.getvalue()
+
+
+def test_chains_written_before_the_key_are_rekeyed_and_then_verify(riverton):
+    # Given the chains as they were before the key: plain SHA-256, which no longer verifies
+    rehash_every_chain(event_hash_unkeyed)
+    contents = list(AuditEvent.objects.order_by("id").values("id", "chain", "seq", "after"))
+    assert audit_verify()[0] == 1
+
+    code, out, err = audit_rekey("--from-sha256")
+
+    assert code == 0, err
+    assert f"Re-keyed {riverton}: {RIVERTON_EVENTS} events" in out.splitlines()
+    assert audit_verify()[0] == 0
+    # Only the hashes changed.
+    assert list(AuditEvent.objects.order_by("id").values("id", "chain", "seq", "after")) == contents
+
+
+def test_a_chain_broken_before_it_was_keyed_is_not_rekeyed_and_no_other_is(riverton):
+    # Given unkeyed chains, one of them edited without its hash recomputed
+    heads = rehash_every_chain(event_hash_unkeyed)
+    target = event(riverton, 5)
+    AuditEvent.objects.filter(pk=target.pk).update(verb="department.create")
+    hashes = dict(AuditEvent.objects.values_list("id", "hash"))
+
+    code, _, err = audit_rekey("--from-sha256")
+
+    # Then nothing is re-keyed: the break stays where it was, for audit_verify to find
+    assert code == 1
+    assert f"chain {riverton}: event #5 (id {target.pk}): content does not match its hash" in err
+    assert "no chain was re-keyed" in err
+    assert dict(AuditEvent.objects.values_list("id", "hash")) == hashes
+    assert dict(AuditChain.objects.values_list("key", "last_hash")) == heads
+
+
+def test_the_deploy_migration_rekeys_unkeyed_chains_once(riverton):
+    from django.apps import apps
+
+    migration = importlib.import_module("p3hub.migrations.0004_audit_chain_keyed")
+    rehash_every_chain(event_hash_unkeyed)
+
+    migration.rekey(apps, schema_editor=None)
+
+    assert audit_verify()[0] == 0
+    # Run again, it refuses: the chains no longer verify as plain SHA-256.
+    with pytest.raises(RuntimeError, match="The audit log cannot be keyed: chain m"):
+        migration.rekey(apps, schema_editor=None)
+
+
+def test_rotating_the_key(riverton, settings, monkeypatch):
+    monkeypatch.setenv("P3HUB_AUDIT_OLD_KEY", settings.AUDIT_KEY.decode())
+    settings.AUDIT_KEY = b"the-next-audit-key-of-at-least-32-characters"
+    assert audit_verify()[0] == 1
+
+    code, out, err = audit_rekey("--from-key-env", "P3HUB_AUDIT_OLD_KEY")
+    assert f"Re-keyed {riverton}: {RIVERTON_EVENTS} events" in out.splitlines()
+
+    assert code == 0, err
+    assert audit_verify()[0] == 0
+
+
+def test_rotating_from_an_unset_variable_is_refused(riverton, monkeypatch):
+    monkeypatch.delenv("P3HUB_AUDIT_OLD_KEY", raising=False)
+    code, _, err = audit_rekey("--from-key-env", "P3HUB_AUDIT_OLD_KEY")
+    assert code == 2
+    assert "P3HUB_AUDIT_OLD_KEY is not set" in err
+
+
+def test_the_append_only_trigger_is_back_after_a_rekey(riverton):
+    require_postgresql()
+    rehash_every_chain(event_hash_unkeyed)
+    alter_audit_table("ENABLE TRIGGER USER")  # rewrite_from bypassed it, as a DBA would
+    alter_audit_table("DISABLE TRIGGER p3hub_audit_event_no_truncate")
+
+    assert audit_rekey("--from-sha256")[0] == 0
+
+    refused("UPDATE p3hub_auditevent SET verb = 'x' WHERE id = %s", (event(riverton, 2).pk,))
+    with transaction.atomic():
+        audit_record(
+            actor=None, verb=Verb.DEPARTMENT_UPDATE, municipality=event(riverton, 1).municipality
+        )
+    assert audit_verify()[0] == 0
 
 
 # --- the append-only trigger (PostgreSQL) -----------------------------------------------
