@@ -60,10 +60,37 @@ def alter_audit_table(action: str) -> None:
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
+SQLITE_TRIGGERS = importlib.import_module("p3hub.migrations.0005_audit_append_only_sqlite")
+
+
+def sqlite_triggers() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+            " AND tbl_name = 'p3hub_auditevent' ORDER BY name"
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
 def bypass_append_only() -> None:
     """What a DBA with table-owner rights can do; rolled back with the test's transaction."""
     if connection.vendor == "postgresql":
         alter_audit_table("DISABLE TRIGGER USER")
+        return
+    with connection.cursor() as cursor:
+        for name in sqlite_triggers():
+            cursor.execute(f"DROP TRIGGER {name}")
+
+
+def append_only_as_migrated() -> None:
+    """Every append-only trigger on, as the migrations leave them (tests/conftest.py lets the
+    test database's flush through); rolled back with the test's transaction."""
+    if connection.vendor == "postgresql":
+        alter_audit_table("ENABLE TRIGGER USER")
+        return
+    with connection.cursor() as cursor:
+        for name in sorted(set(SQLITE_TRIGGERS.TRIGGERS) - set(sqlite_triggers())):
+            cursor.execute(SQLITE_TRIGGERS.create_trigger_sql(name))
 
 
 def tenant_admin(municipality: Municipality) -> TenantActor:
@@ -415,15 +442,14 @@ def test_rotating_from_an_unset_variable_is_refused(riverton, monkeypatch):
     assert "P3HUB_AUDIT_OLD_KEY is not set" in err
 
 
-def test_the_append_only_trigger_is_back_after_a_rekey(riverton):
-    require_postgresql()
+def test_the_append_only_triggers_are_back_after_a_rekey(riverton):
     rehash_every_chain(event_hash_unkeyed)
-    alter_audit_table("ENABLE TRIGGER USER")  # rewrite_from bypassed it, as a DBA would
-    alter_audit_table("DISABLE TRIGGER p3hub_audit_event_no_truncate")
+    append_only_as_migrated()  # rehash_every_chain bypassed them, as a DBA would
 
     assert audit_rekey("--from-sha256")[0] == 0
 
     refused("UPDATE p3hub_auditevent SET verb = 'x' WHERE id = %s", (event(riverton, 2).pk,))
+    refused("DELETE FROM p3hub_auditevent WHERE id = %s", (event(riverton, 2).pk,))
     with transaction.atomic():
         audit_record(
             actor=None, verb=Verb.DEPARTMENT_UPDATE, municipality=event(riverton, 1).municipality
@@ -431,7 +457,7 @@ def test_the_append_only_trigger_is_back_after_a_rekey(riverton):
     assert audit_verify()[0] == 0
 
 
-# --- the append-only trigger (PostgreSQL) -----------------------------------------------
+# --- the append-only triggers (PostgreSQL and SQLite) ------------------------------------
 
 
 def refused(sql: str, params: tuple = ()) -> None:
@@ -445,7 +471,7 @@ def refused(sql: str, params: tuple = ()) -> None:
 
 
 def test_trigger_refuses_update_and_delete_by_raw_sql(riverton):
-    require_postgresql()
+    append_only_as_migrated()
     target = event(riverton, 2)
     refused("UPDATE p3hub_auditevent SET verb = 'x' WHERE id = %s", (target.pk,))
     refused("DELETE FROM p3hub_auditevent WHERE id = %s", (target.pk,))
@@ -470,8 +496,18 @@ def test_trigger_refuses_truncate(riverton):
     assert AuditEvent.objects.filter(chain=riverton).count() == RIVERTON_EVENTS
 
 
+@pytest.mark.django_db
+def test_sqlite_has_the_triggers_postgresql_has():
+    if connection.vendor != "sqlite":
+        pytest.skip("the embedded mode's database")
+    # Test databases drop the DELETE one for Django's flush (tests/conftest.py).
+    assert sqlite_triggers() == ["p3hub_audit_event_no_update"]
+    append_only_as_migrated()
+    assert sqlite_triggers() == ["p3hub_audit_event_no_delete", "p3hub_audit_event_no_update"]
+
+
 def test_trigger_refuses_update_and_delete_through_the_orm(riverton):
-    require_postgresql()
+    append_only_as_migrated()
     target = event(riverton, 3)
     attempts = {
         "queryset update": lambda: AuditEvent.objects.filter(pk=target.pk).update(verb="x"),
