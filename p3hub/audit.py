@@ -16,13 +16,14 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from functools import cache
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 
-from p3hub.clock import db_now
+from p3hub.clock import NOW_SQL, db_time
 from p3hub.models import AuditChain, AuditEvent
 
 PLATFORM_CHAIN = "platform"
@@ -67,6 +68,9 @@ class Verb(models.TextChoices):
     COST_SPLIT_SUPERSEDE = "cost_split.supersede", "Cost split superseded"
     SHARE_APPROVE = "share.approve", "Share approved by its head"
     SHARE_REJECT = "share.reject", "Share rejected by its head"
+
+
+_VERBS = frozenset(Verb.values)  # Verb.values builds its list anew on every read
 
 
 def chain_key_for(municipality) -> str:
@@ -128,14 +132,76 @@ def event_hash_unkeyed(event: AuditEvent) -> str:
 HashOf = Callable[[AuditEvent], str]
 
 
-def _lock_chain(municipality) -> AuditChain:
+# Appending is two statements (and the commit): one locks the chain head and reads the clock,
+# one inserts the event and moves the head (two on SQLite). The hash in between is computed
+# here: the key must never reach the database.
+_EVENT_FIELDS = [field for field in AuditEvent._meta.concrete_fields if not field.primary_key]
+
+
+class _AppendSQL(NamedTuple):
+    lock: str  # the head's last number and hash, and the database time, with the head locked
+    insert: str  # the event, returning its id
+    move: str  # the head, to the event
+    write: str  # PostgreSQL: insert and move as one statement, returning the event's id
+
+
+@cache
+def _append_sql(vendor: str) -> _AppendSQL:
+    """The statements of an append on `vendor`. Table and column names come from the models;
+    every value is a query parameter."""
+    name = connection.ops.quote_name
+    heads, events = name(AuditChain._meta.db_table), name(AuditEvent._meta.db_table)
+    key, pk, clock = name("key"), name(AuditEvent._meta.pk.column), NOW_SQL[vendor]
+    columns = ", ".join(name(field.column) for field in _EVENT_FIELDS)
+    values = ", ".join(["%s"] * len(_EVENT_FIELDS))
+    insert = f"INSERT INTO {events} ({columns}) VALUES ({values}) RETURNING {pk}"  # noqa: S608
+    move = f"UPDATE {heads} SET last_seq = %s, last_hash = %s WHERE {key} = %s"  # noqa: S608
+    write = f"WITH event AS ({insert}) {move} RETURNING (SELECT {pk} FROM event)"  # noqa: S608
+    if vendor == "postgresql":
+        # The clock is read once the lock is held (the MATERIALIZED head is locked first), so
+        # times never run backwards along a chain.
+        lock = (
+            f"WITH head AS MATERIALIZED (SELECT last_seq, last_hash FROM {heads} "  # noqa: S608
+            f"WHERE {key} = %s FOR UPDATE) SELECT last_seq, last_hash, {clock} FROM head"
+        )
+    else:
+        # SQLite: the IMMEDIATE transaction (settings) already holds the database's write lock.
+        lock = f"SELECT last_seq, last_hash, {clock} FROM {heads} WHERE {key} = %s"  # noqa: S608
+    return _AppendSQL(lock, insert, move, write)
+
+
+def _lock_chain(municipality) -> tuple[str, int, str, dt.datetime]:
+    """Lock the chain head: its key, last number and last hash, and the database time."""
     key = chain_key_for(municipality)
-    if chain := AuditChain.objects.select_for_update().filter(key=key).first():
-        return chain
-    # The chain's first event. get_or_create survives two first appends racing to create the
-    # head: the loser's INSERT fails on the unique key in a savepoint and it reads the winner's.
-    AuditChain.objects.get_or_create(key=key, defaults={"municipality": municipality})
-    return AuditChain.objects.select_for_update().get(key=key)
+    lock = _append_sql(connection.vendor).lock
+    with connection.cursor() as cursor:
+        cursor.execute(lock, [key])
+        if (row := cursor.fetchone()) is None:
+            # The chain's first event. get_or_create survives two first appends racing to
+            # create the head: the loser's INSERT fails on the unique key in a savepoint and
+            # it reads the winner's.
+            AuditChain.objects.get_or_create(key=key, defaults={"municipality": municipality})
+            cursor.execute(lock, [key])
+            row = cursor.fetchone()
+    return key, row[0], row[1], db_time(row[2])
+
+
+def _write(event: AuditEvent) -> None:
+    """Insert the event and move its chain head to it (the head is locked)."""
+    sql = _append_sql(connection.vendor)
+    row = [
+        field.get_db_prep_save(field.pre_save(event, True), connection) for field in _EVENT_FIELDS
+    ]
+    head = [event.seq, event.hash, event.chain]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(sql.write, [*row, *head])
+            event.pk = cursor.fetchone()[0]
+        else:
+            cursor.execute(sql.insert, row)
+            event.pk = cursor.fetchone()[0]
+            cursor.execute(sql.move, head)
+    event._state.adding, event._state.db = False, connection.alias
 
 
 def audit_record(
@@ -154,13 +220,13 @@ def audit_record(
     """
     if not connection.in_atomic_block:
         raise RuntimeError("audit_record must run inside the transaction of the change")
-    if verb not in Verb.values:  # one enumeration: a typo would make a verb nobody filters by
+    if verb not in _VERBS:  # one enumeration: a typo would make a verb nobody filters by
         raise ValueError(f"{verb!r} is not an audit verb (p3hub.audit.Verb)")
-    chain = _lock_chain(municipality)
+    key, last_seq, last_hash, now = _lock_chain(municipality)
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     event = AuditEvent(
-        chain=chain.key,
-        seq=chain.last_seq + 1,
+        chain=key,
+        seq=last_seq + 1,
         municipality=municipality,
         actor=actor if authenticated else None,
         actor_label=actor.get_username() if authenticated else "system",
@@ -170,13 +236,11 @@ def audit_record(
         object_repr=str(obj)[:200] if obj is not None else "",
         before=to_json_safe(before),
         after=to_json_safe(after),
-        created_at=db_now(),
-        prev_hash=chain.last_hash,
+        created_at=now,
+        prev_hash=last_hash,
     )
     event.hash = event_hash(event)
-    event.save()
-    chain.last_seq, chain.last_hash = event.seq, event.hash
-    chain.save(update_fields=["last_seq", "last_hash"])
+    _write(event)
     return event
 
 

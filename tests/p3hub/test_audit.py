@@ -566,6 +566,9 @@ def test_concurrent_appends_are_numbered_without_gaps():
     key = chain_key_for(city)
     seqs = list(AuditEvent.objects.filter(chain=key).values_list("seq", flat=True))
     assert seqs == list(range(1, threads * per_thread + 1))
+    # Each append reads the clock once it holds the chain: times never run backwards.
+    times = list(AuditEvent.objects.filter(chain=key).values_list("created_at", flat=True))
+    assert times == sorted(times)
     assert audit_chain_verify(key) is None
     assert AuditChain.objects.get(key=key).last_seq == threads * per_thread
 
