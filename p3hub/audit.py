@@ -39,6 +39,8 @@ class Verb(models.TextChoices):
     DEPARTMENT_CREATE = "department.create", "Department added"
     DEPARTMENT_UPDATE = "department.update", "Department changed"
     PERSON_CREATE = "person.create", "Person added"
+    PERSON_UPDATE = "person.update", "Person's account changed"
+    PERSON_DELETE = "person.delete", "Person's account deleted"
     MEMBERSHIP_GRANT = "membership.grant", "Role granted"
     MEMBERSHIP_REVOKE = "membership.revoke", "Role revoked"
 
