@@ -9,7 +9,9 @@ audited like any other; a refusal comes back as an error message instead of a 50
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import admin as auth_admin
+from django.db import transaction
 from django.http import HttpResponseRedirect
 
 from departments import services
@@ -189,7 +191,11 @@ class MembershipAdmin(ServiceBackedAdmin):
 class UserAdmin(TenantScopedAdmin, auth_admin.UserAdmin):
     """Tenant admins see the people of their municipalities, read-only: a person may also work
     for another city or a vendor, and the account itself (password, staff and superuser flags)
-    is the platform operator's to change. Tenant admins add people in the tenant's own pages."""
+    is the platform operator's to change. Tenant admins add people in the tenant's own pages.
+
+    The operator's changes are audited (departments.services.person_account_audit) in the
+    transaction of the change: Django's form saves the account, then the service compares it
+    with the account as it was before."""
 
     list_display = ["username", "email", "first_name", "last_name", "is_active", "is_staff"]
 
@@ -198,6 +204,40 @@ class UserAdmin(TenantScopedAdmin, auth_admin.UserAdmin):
             municipality_id__in=administered_municipality_ids(request)
         ).values("user_id")
         return queryset.filter(pk__in=people)
+
+    def save_model(self, request, obj, form, change):
+        # The form has already put the new values on `obj`: the account as it was is read again.
+        form.account_before = (
+            services.account_snapshot(User.objects.get(pk=obj.pk)) if change else None
+        )
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)  # groups and permissions
+        services.person_account_audit(
+            actor=request.user, user=form.instance, before=form.account_before
+        )
+
+    def user_change_password(self, request, id, form_url=""):
+        # Django's view saves the password outside any transaction: this one holds the save
+        # and its audit event together.
+        with transaction.atomic():
+            user = self.get_object(request, unquote(id))
+            before = services.account_snapshot(user) if user is not None else None
+            response = super().user_change_password(request, id, form_url)
+            if before is not None and request.method == "POST":
+                user.refresh_from_db()
+                services.person_account_audit(actor=request.user, user=user, before=before)
+        return response
+
+    def delete_model(self, request, obj):
+        services.person_delete(actor=request.user, user=obj)
+
+    def get_actions(self, request):
+        # Bulk delete would skip the service and its audit events.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
 
 
 @admin.register(AuditEvent)

@@ -186,11 +186,18 @@ def audit_chain_status_for(actor: TenantActor) -> ChainReport:
     return audit_chain_check(chain_key_for(actor.municipality))
 
 
+def contacts_visible_to(actor: TenantActor) -> bool:
+    """Whether the actor reads people's usernames and e-mail addresses (the people list, the
+    audit trail): tenant admins and procurement officers, who staff solicitations. Everyone
+    else sees people by name."""
+    return actor.is_admin or actor.is_officer
+
+
 def memberships_for(actor: TenantActor) -> QuerySet[Membership]:
     """Everyone's roles in the actor's municipality, for tenant admins and officers only (they
     staff solicitations); heads and members see departments, not the people list. One query:
     the user and department come joined."""
-    if not (actor.is_admin or actor.is_officer):
+    if not contacts_visible_to(actor):
         raise PermissionDenied(
             "Only tenant admins and procurement officers may see people and their roles."
         )

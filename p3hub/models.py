@@ -24,7 +24,8 @@ class AuditChain(models.Model):
 
 
 class AuditEvent(models.Model):
-    """One state change. Append-only: on PostgreSQL a trigger refuses UPDATE and DELETE."""
+    """One state change. Append-only: triggers refuse UPDATE and DELETE (and TRUNCATE on
+    PostgreSQL), on PostgreSQL (migration 0002) and on SQLite (0005) alike."""
 
     chain = models.CharField(max_length=40)
     seq = models.PositiveBigIntegerField()

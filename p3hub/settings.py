@@ -10,6 +10,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -72,6 +73,47 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+
+AUDIT_KEY_MIN_LENGTH = 32
+
+
+def _audit_key(*, production: bool) -> bytes:
+    """The key of the audit log's HMAC chain (p3hub.audit), from P3HUB_AUDIT_KEY. It is never
+    stored in the database, so rewriting history takes the key as well as the database.
+
+    The embedded mode generates one once into var/ (web, worker and beat share it); production
+    (P3HUB_HTTPS=true) refuses to start without it, since a key generated per machine or
+    container would sign each one's events differently.
+    """
+    if key := envstr("P3HUB_AUDIT_KEY"):
+        if len(key) < AUDIT_KEY_MIN_LENGTH:
+            raise ImproperlyConfigured(
+                f"P3HUB_AUDIT_KEY must be at least {AUDIT_KEY_MIN_LENGTH} characters long."
+            )
+        return key.encode()
+    if production:
+        raise ImproperlyConfigured(
+            "P3HUB_AUDIT_KEY is not set: production (P3HUB_HTTPS=true) refuses to start "
+            "without the audit chain's key. Keep it outside the database, e.g. "
+            'python -c "import secrets; print(secrets.token_urlsafe(48))".'
+        )
+    key_file = VAR_DIR / "audit_key"
+    if not key_file.exists():
+        # Written whole under another name, then linked: two processes starting together
+        # agree on one key (the loser of the link reads the winner's).
+        draft = key_file.with_name(f".audit_key.{os.getpid()}")
+        draft.write_text(secrets.token_urlsafe(48))
+        draft.chmod(0o600)
+        try:
+            os.link(draft, key_file)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return key_file.read_text().strip().encode()
+
+
+AUDIT_KEY = _audit_key(production=HTTPS)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

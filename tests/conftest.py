@@ -69,17 +69,19 @@ def _static_files_without_manifest(settings):
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Django's flush after each transactional test (live server, real workers) TRUNCATEs every
-    table, which the audit log's append-only trigger refuses on PostgreSQL. The test database
-    lets TRUNCATE through; tests/p3hub/test_audit.py switches it back on to prove it refuses."""
+    """Django's flush after each transactional test (live server, real workers) empties every
+    table, TRUNCATE on PostgreSQL and DELETE on SQLite, which the audit log's append-only
+    triggers refuse. The test database lets that one through; tests/p3hub/test_audit.py
+    switches it back on to prove it refuses."""
     from django.db import connection
 
-    with django_db_blocker.unblock():
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "ALTER TABLE p3hub_auditevent DISABLE TRIGGER p3hub_audit_event_no_truncate"
-                )
+            cursor.execute(
+                "ALTER TABLE p3hub_auditevent DISABLE TRIGGER p3hub_audit_event_no_truncate"
+            )
+        else:
+            cursor.execute("DROP TRIGGER p3hub_audit_event_no_delete")
 
 
 @pytest.fixture

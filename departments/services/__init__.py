@@ -2,6 +2,7 @@
 case, each taking the acting TenantActor, checking the role, running in one transaction and
 recording an audit event in the municipality's chain. One module per resource."""
 
+from departments.services.accounts import account_snapshot, person_account_audit, person_delete
 from departments.services.departments import department_create, department_update
 from departments.services.invitations import (
     invitation_accept,
@@ -14,6 +15,7 @@ from departments.services.municipalities import municipality_create
 from departments.services.people import person_deactivate, person_reactivate, person_update
 
 __all__ = [
+    "account_snapshot",
     "department_create",
     "department_update",
     "invitation_accept",
@@ -23,7 +25,9 @@ __all__ = [
     "membership_grant",
     "membership_revoke",
     "municipality_create",
+    "person_account_audit",
     "person_deactivate",
+    "person_delete",
     "person_reactivate",
     "person_update",
 ]

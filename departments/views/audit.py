@@ -1,4 +1,6 @@
-"""The audit trail of a municipality, and how an audit event's changes read."""
+"""The audit trail of a municipality, and how an audit event reads."""
+
+import re
 
 from django.core.paginator import Paginator
 from django.views.generic import TemplateView
@@ -11,6 +13,13 @@ AUDIT_PAGE_SIZE = 50
 
 
 MINOR = "_minor"  # the audit records amounts as stored, in minor units
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+WITHHELD = "(e-mail withheld)"
+
+
+def _for(text: str, *, contacts: bool) -> str:
+    """`text` as shown: without `contacts`, every e-mail address in it is withheld."""
+    return text if contacts else EMAIL.sub(WITHHELD, text)
 
 
 def _shown(value, currency: str | None = None) -> str:
@@ -30,26 +39,37 @@ def _shown(value, currency: str | None = None) -> str:
     return str(value)
 
 
-def audit_changes(event) -> list[tuple[str, str | None, str | None]]:
+def audit_changes(event, *, contacts: bool) -> list[tuple[str, str | None, str | None]]:
     """(field, before, after) for every field an event mentions; None where a side lacks it
     (a creation has no before, a revocation no after). Amounts recorded in minor units
-    (`estimated_unit_price_minor`) read as money (`estimated_unit_price: USD 2,500.00`)."""
+    (`estimated_unit_price_minor`) read as money (`estimated_unit_price: USD 2,500.00`).
+    Without `contacts` (selectors.contacts_visible_to), e-mail addresses are withheld."""
     before = event.before if isinstance(event.before, dict) else {}
     after = event.after if isinstance(event.after, dict) else {}
     currency = event.municipality.currency if event.municipality_id else None
     names = dict.fromkeys([*before, *after])
-    return [
-        (
-            name.removesuffix(MINOR),
-            *(
-                _shown(side[name], currency if name.endswith(MINOR) else None)
-                if name in side
-                else None
-                for side in (before, after)
-            ),
+
+    def shown(side: dict, name: str) -> str | None:
+        if name not in side:
+            return None
+        return _for(
+            _shown(side[name], currency if name.endswith(MINOR) else None), contacts=contacts
         )
-        for name in names
-    ]
+
+    return [(name.removesuffix(MINOR), shown(before, name), shown(after, name)) for name in names]
+
+
+def audit_rows(events, *, contacts: bool) -> None:
+    """Ready events to be shown: `person` (by name; with `contacts`, `username` too),
+    `object_shown` and `changes`, with e-mail addresses withheld without `contacts`."""
+    for event in events:
+        if event.actor_id:
+            event.person = _for(event.actor.display_name, contacts=contacts)
+            event.username = event.actor.username if contacts else ""
+        else:
+            event.person, event.username = event.actor_label or "system", ""
+        event.object_shown = _for(event.object_repr, contacts=contacts)
+        event.changes = audit_changes(event, contacts=contacts)
 
 
 class AuditTrailView(TenantViewMixin, TemplateView):
@@ -76,6 +96,5 @@ class AuditTrailView(TenantViewMixin, TemplateView):
     def _page(self, filters: dict):
         events = selectors.audit_events_for(self.actor, **filters)
         page = Paginator(events, AUDIT_PAGE_SIZE).get_page(self.request.GET.get("page"))
-        for event in page:
-            event.changes = audit_changes(event)
+        audit_rows(page, contacts=selectors.contacts_visible_to(self.actor))
         return page

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.views.generic import TemplateView
 
 from departments import selectors as department_selectors
-from departments.views.audit import audit_changes
+from departments.views.audit import audit_rows
 from departments.views.base import ServiceFormMixin, ServiceFormView, TenantViewMixin, get_or_404
 from p3hub.money import format_amount
 from procurements import forms, selectors, services
@@ -103,8 +103,7 @@ class SolicitationDetailView(SolicitationMixin, TemplateView):
 
     def history(self) -> list:
         events = list(selectors.solicitation_history(self.solicitation)[:HISTORY_LIMIT])
-        for event in events:
-            event.changes = audit_changes(event)
+        audit_rows(events, contacts=department_selectors.contacts_visible_to(self.actor))
         return events
 
     def participations(self) -> list:

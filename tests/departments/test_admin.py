@@ -1,15 +1,19 @@
 """Django admin isolation (DESIGN.md 5.1): a tenant admin with staff access sees and changes
 their own municipality only, and another city's object answers exactly like a missing one.
-The audit log is read-only for everyone, superusers included (DESIGN.md 5.8)."""
+The audit log is read-only for everyone, superusers included (DESIGN.md 5.8), and the platform
+operator's changes to accounts are audited like every other change."""
 
 import re
 
 import pytest
+from django import forms
+from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
 from departments.models import Department, Membership, Municipality, User
+from p3hub.audit import PLATFORM_CHAIN, audit_chain_verify
 from p3hub.models import AuditEvent, OutboundEmail
 from tests.factories import UserFactory
 from tests.helpers import MISSING_PK, admin_url, outcome
@@ -418,3 +422,149 @@ def test_superuser_reaches_add_forms_that_tenant_admins_do_not(superuser, tenant
         assert superuser.get(admin_url(model, "add")).status_code == 200, model
     for model in (User, Vendor, VendorUser, Municipality, AuditEvent, OutboundEmail):
         assert tenant_admin.get(admin_url(model, "add")).status_code == 403, model
+
+
+# --- the platform operator's changes to accounts are audited ------------------------------
+
+
+def unchanged_account_form(client: Client, user: User) -> dict:
+    """What the admin's change form of `user` posts when saved as shown."""
+    form = client.get(admin_url(User, "change", user.pk)).context["adminform"].form
+    data = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if field.disabled:
+            continue
+        if isinstance(field.widget, forms.MultiWidget):  # a date and a time
+            day, time = field.widget.decompress(value)
+            data[f"{name}_0"] = day.isoformat() if day else ""
+            data[f"{name}_1"] = time.strftime("%H:%M:%S") if time else ""
+        elif isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        elif isinstance(value, list):
+            data[name] = [str(item) for item in value]
+        else:
+            data[name] = "" if value is None else value
+    return data
+
+
+def account_events(verb: str) -> list[AuditEvent]:
+    return list(AuditEvent.objects.filter(verb=verb).order_by("chain", "seq"))
+
+
+def test_an_operator_edit_of_an_account_is_audited_in_each_of_the_persons_cities(
+    superuser, personas
+):
+    # Given head.trn, who also works for lakeside, and a group the operator adds them to
+    head = personas["head.trn"]
+    lakeside = Municipality.objects.get(slug="lakeside")
+    Membership.objects.create(user=head, municipality=lakeside, role="officer")
+    reviewers = Group.objects.create(name="Reviewers")
+    data = unchanged_account_form(superuser, head)
+
+    # When the operator changes their e-mail address, a flag and their groups
+    response = superuser.post(
+        admin_url(User, "change", head.pk),
+        {
+            **data,
+            "email": "t.nguyen@riverton.example",
+            "is_superuser": "on",
+            "groups": [reviewers.pk],
+        },
+    )
+
+    # Then each of the person's cities records the change, and only the change
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    events = account_events("person.update")
+    assert [e.municipality.slug for e in events] == ["riverton", "lakeside"]
+    for event in events:
+        assert event.actor.username == "operator"
+        assert (event.object_type, event.object_id) == ("departments.user", str(head.pk))
+        assert event.before == {"email": head.email, "is_superuser": False, "groups": []}
+        assert event.after == {
+            "email": "t.nguyen@riverton.example",
+            "is_superuser": True,
+            "groups": ["Reviewers"],
+        }
+        assert audit_chain_verify(event.chain) is None
+
+
+def test_saving_an_account_unchanged_records_nothing(superuser, personas):
+    head = personas["head.trn"]
+
+    response = superuser.post(
+        admin_url(User, "change", head.pk), unchanged_account_form(superuser, head)
+    )
+
+    assert response.status_code == 302
+    assert account_events("person.update") == []
+
+
+def test_a_password_set_by_the_operator_is_audited_but_never_its_hash(superuser, personas):
+    officer = personas["officer"]
+    url = reverse("admin:auth_user_password_change", args=[officer.pk])
+
+    response = superuser.post(
+        url,
+        {
+            "password1": "a-new-pass-2026!",
+            "password2": "a-new-pass-2026!",
+            "usable_password": "true",
+        },
+    )
+
+    assert response.status_code == 302
+    officer.refresh_from_db()
+    assert officer.check_password("a-new-pass-2026!")
+    (event,) = account_events("person.update")
+    assert (event.municipality.slug, event.before, event.after) == (
+        "riverton",
+        {},
+        {"password": "changed"},
+    )
+    hash_parts = officer.password.split("$")
+    assert not any(part in str([event.before, event.after]) for part in hash_parts[1:])
+
+
+def test_an_account_added_by_the_operator_is_audited_in_the_platform_chain(superuser):
+    response = superuser.post(
+        admin_url(User, "add"),
+        {
+            "username": "j.doe",
+            "password1": "a-new-pass-2026!",
+            "password2": "a-new-pass-2026!",
+            "usable_password": "true",
+        },
+    )
+
+    assert response.status_code == 302
+    (event,) = account_events("person.create")
+    assert (event.chain, event.municipality, event.before) == (PLATFORM_CHAIN, None, None)
+    assert event.after["username"] == "j.doe"
+    assert event.after["usable_password"] is True
+    assert "password" not in event.after
+    assert audit_chain_verify(PLATFORM_CHAIN) is None
+
+
+def test_an_account_deleted_by_the_operator_is_audited_with_its_roles_there(superuser):
+    riverton = Municipality.objects.get(slug="riverton")
+    newcomer = UserFactory(username="newcomer", first_name="Nia")
+    Membership.objects.create(user=newcomer, municipality=riverton, role="officer")
+
+    response = superuser.post(admin_url(User, "delete", newcomer.pk), {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not User.objects.filter(username="newcomer").exists()
+    (event,) = account_events("person.delete")
+    assert (event.municipality, event.after) == (riverton, None)
+    assert event.before["first_name"] == "Nia"
+    assert event.before["roles"] == [{"user": "newcomer", "role": "officer", "department": None}]
+    assert audit_chain_verify(event.chain) is None
+
+
+def test_accounts_have_no_bulk_delete(superuser):
+    changelist = superuser.get(admin_url(User, "changelist"))
+    assert "delete_selected" not in changelist.context["cl"].model_admin.get_actions(
+        changelist.wsgi_request
+    )

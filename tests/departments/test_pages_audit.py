@@ -11,6 +11,7 @@ from departments.models import Department, Municipality
 from departments.tenancy import tenant_actor_for
 from p3hub.audit import chain_key_for
 from p3hub.models import AuditEvent
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,11 @@ def admin_client(client, personas):
 
 def rows(response) -> list[str]:
     """The verbs of the rows shown, top to bottom."""
-    return re.findall(r'<code class="verb">([^<]+)</code>', response.content.decode())
+    return rows_of(response.content.decode())
+
+
+def rows_of(body: str) -> list[str]:
+    return re.findall(r'<code class="verb">([^<]+)</code>', body)
 
 
 def add_departments(personas, count: int) -> None:
@@ -191,7 +196,80 @@ def test_amounts_recorded_in_minor_units_read_as_money(personas):
         after={"estimated_unit_price_minor": 260_050, "quantity": "4.000"},
     )
 
-    assert audit_changes(event) == [
+    assert audit_changes(event, contacts=True) == [
         ("estimated_unit_price", "USD 2,500.00", "USD 2,600.50"),
         ("quantity", "4.000", "4.000"),
     ]
+
+
+# --- people by name, not e-mail address (DESIGN.md 2) ------------------------------------
+
+
+@pytest.fixture
+def newcomers(personas) -> None:
+    """Two people invited by riverton's tenant admin: their addresses are in the audit events;
+    one accepted, making an account."""
+    from departments.services.invitations import invitation_token
+
+    actor = tenant_actor_for(personas["admin"], "riverton")
+    nia = services.invitation_send(
+        actor=actor,
+        email="nia.clark@riverton.example",
+        first_name="Nia",
+        last_name="Clark",
+        role="member",
+        department="TRN",
+    )
+    services.invitation_accept_with_new_account(
+        token=invitation_token(nia), username="nia.clark", password="river-bank-2026!"
+    )
+    services.invitation_send(actor=actor, email="sam@riverton.example", role="officer")
+
+
+@pytest.mark.parametrize("who", ["evaluator", "head.trn"])
+def test_department_members_see_people_by_name_never_by_e_mail_address(
+    client, personas, newcomers, who
+):
+    client.force_login(personas[who])
+
+    body = client.get(AUDIT).content.decode()
+
+    assert "nia.clark@riverton.example" not in body
+    assert "sam@riverton.example" not in body
+    assert "(e-mail withheld)" in body
+    admin = personas["admin"]
+    assert admin.display_name in body
+    assert f'<span class="muted">{admin.username}</span>' not in body  # usernames are contacts too
+
+
+@pytest.mark.parametrize("who", ["admin", "officer"])
+def test_tenant_admins_and_officers_see_e_mail_addresses_as_in_the_people_list(
+    client, personas, newcomers, who
+):
+    client.force_login(personas[who])
+
+    body = client.get(AUDIT).content.decode()
+
+    assert "nia.clark@riverton.example" in body
+    assert "sam@riverton.example" in body
+    assert "(e-mail withheld)" not in body
+    assert f'<span class="muted">{personas["admin"].username}</span>' in body
+
+
+def test_an_operator_edit_of_an_e_mail_address_is_withheld_from_members(client, personas):
+    from departments.services import account_snapshot, person_account_audit
+
+    operator = UserFactory(username="operator", is_staff=True, is_superuser=True)
+    head = personas["head.trn"]
+    before = account_snapshot(head)
+    head.email = "t.nguyen@riverton.example"
+    head.save()
+    person_account_audit(actor=operator, user=head, before=before)
+    client.force_login(personas["evaluator"])
+
+    body = client.get(AUDIT, {"verb": "person.update"}).content.decode()
+
+    assert rows_of(body) == ["person.update"]
+    assert "t.nguyen@riverton.example" not in body
+    assert body.count("(e-mail withheld)") == 2  # before and after
+    assert "Person&#x27;s details changed" in body

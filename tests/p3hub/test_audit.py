@@ -2,10 +2,13 @@
 
 Chains are built by the real services (the demo seed, then department changes by riverton's
 tenant admin). Tampering is done the way a DBA would: on PostgreSQL the append-only trigger is
-switched off inside the test's transaction first.
+switched off inside the test's transaction first. A forger without the audit key recomputes
+plain SHA-256 hashes; tests that forge with `event_hash` give the forger the key too, and show
+what still catches them.
 """
 
 import datetime as dt
+import importlib
 import io
 import os
 import subprocess
@@ -31,12 +34,14 @@ from departments import services
 from departments.models import Membership, Municipality
 from departments.tenancy import TenantActor
 from p3hub.audit import (
+    GENESIS_HASH,
     PLATFORM_CHAIN,
     Verb,
     audit_chain_verify,
     audit_record,
     chain_key_for,
     event_hash,
+    event_hash_unkeyed,
     to_json_safe,
 )
 from p3hub.models import AuditChain, AuditEvent
@@ -55,10 +60,37 @@ def alter_audit_table(action: str) -> None:
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
+SQLITE_TRIGGERS = importlib.import_module("p3hub.migrations.0005_audit_append_only_sqlite")
+
+
+def sqlite_triggers() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+            " AND tbl_name = 'p3hub_auditevent' ORDER BY name"
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
 def bypass_append_only() -> None:
     """What a DBA with table-owner rights can do; rolled back with the test's transaction."""
     if connection.vendor == "postgresql":
         alter_audit_table("DISABLE TRIGGER USER")
+        return
+    with connection.cursor() as cursor:
+        for name in sqlite_triggers():
+            cursor.execute(f"DROP TRIGGER {name}")
+
+
+def append_only_as_migrated() -> None:
+    """Every append-only trigger on, as the migrations leave them (tests/conftest.py lets the
+    test database's flush through); rolled back with the test's transaction."""
+    if connection.vendor == "postgresql":
+        alter_audit_table("ENABLE TRIGGER USER")
+        return
+    with connection.cursor() as cursor:
+        for name in sorted(set(SQLITE_TRIGGERS.TRIGGERS) - set(sqlite_triggers())):
+            cursor.execute(SQLITE_TRIGGERS.create_trigger_sql(name))
 
 
 def tenant_admin(municipality: Municipality) -> TenantActor:
@@ -248,6 +280,63 @@ def test_event_appended_behind_the_heads_back_is_detected(riverton):
     assert_broken_at(riverton, forged.seq, forged.pk, "events after it were not appended")
 
 
+def rewrite_from(key: str, seq: int, hash_of, **change) -> None:
+    """Edit event `seq`, then re-link and re-hash it and every later event with `hash_of`, and
+    move the chain head along: everything a forger with the database can do."""
+    bypass_append_only()
+    AuditEvent.objects.filter(chain=key, seq=seq).update(**change)
+    linked = event(key, seq - 1).hash if seq > 1 else GENESIS_HASH
+    for later in AuditEvent.objects.filter(chain=key, seq__gte=seq).order_by("seq"):
+        later.prev_hash = linked
+        later.hash = linked = hash_of(later)
+        later.save(update_fields=["prev_hash", "hash"])
+    AuditChain.objects.filter(key=key).update(last_hash=linked)
+
+
+def test_a_rewrite_with_every_later_sha256_and_the_head_recomputed_is_detected(riverton):
+    # Given a forger with write access to the database but not the audit key, who edits event
+    # #5 and recomputes every later plain SHA-256 and the head, as the unkeyed chain allowed
+    rewrite_from(riverton, 5, event_hash_unkeyed, after={"fund_codes": ["999-SLUSH"]})
+
+    # Then the edited event is the first that does not verify under the key
+    assert_broken_at(riverton, 5, event(riverton, 5).pk, "content does not match its hash")
+
+
+def test_the_same_rewrite_under_the_key_verifies_so_the_key_is_what_catches_it(riverton):
+    # The rewrite above is complete: done with the key, nothing in the database shows it.
+    rewrite_from(riverton, 5, event_hash, after={"fund_codes": ["999-SLUSH"]})
+
+    code, out, err = audit_verify()
+
+    assert code == 0, err
+    assert f"OK {riverton}: {RIVERTON_EVENTS} events" in out.splitlines()
+
+
+def test_a_rewrite_under_a_guessed_key_is_detected(riverton):
+    guessed = b"p3hub-audit-key-guessed-by-a-forger"
+    rewrite_from(riverton, 5, lambda e: event_hash(e, guessed), verb="department.create")
+    assert_broken_at(riverton, 5, event(riverton, 5).pk, "content does not match its hash")
+
+
+def test_verifying_under_another_key_names_the_first_event(riverton, settings):
+    settings.AUDIT_KEY = b"not-the-key-these-chains-were-written-with"
+
+    code, _, err = audit_verify()
+
+    first = event(riverton, 1)
+    assert code == 1
+    assert f"BROKEN {riverton}: first broken event seq 1, id {first.pk}: " in err
+    assert "(edited, or hashed under another key)" in err
+
+
+def test_the_key_is_in_no_table_of_the_database(riverton, settings):
+    key = settings.AUDIT_KEY.decode()
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            assert all(key not in str(row) for row in cursor.fetchall()), table
+
+
 # --- tampering with the chain head ------------------------------------------------------
 
 
@@ -268,7 +357,107 @@ def test_deleted_chain_head_is_detected(riverton):
     assert_broken_at(riverton, last.seq, last.pk, "the chain head is missing")
 
 
-# --- the append-only trigger (PostgreSQL) -----------------------------------------------
+# --- re-keying: chains written before the key, and key rotation -------------------------
+
+
+def rehash_every_chain(hash_of) -> dict[str, str]:
+    """Every chain as `hash_of` would have written it (the code before the key wrote plain
+    SHA-256): the chain heads' hashes."""
+    for key in AuditChain.objects.values_list("key", flat=True):
+        rewrite_from(key, 1, hash_of)
+    return dict(AuditChain.objects.values_list("key", "last_hash"))
+
+
+def audit_rekey(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("audit_rekey", *args, stdout=out, stderr=err)
+    except CommandError as error:
+        return error.returncode, out.getvalue(), err.getvalue() + str(error)
+    return 0, out.getvalue(), err.getvalue()
+
+
+def test_chains_written_before_the_key_are_rekeyed_and_then_verify(riverton):
+    # Given the chains as they were before the key: plain SHA-256, which no longer verifies
+    rehash_every_chain(event_hash_unkeyed)
+    contents = list(AuditEvent.objects.order_by("id").values("id", "chain", "seq", "after"))
+    assert audit_verify()[0] == 1
+
+    code, out, err = audit_rekey("--from-sha256")
+
+    assert code == 0, err
+    assert f"Re-keyed {riverton}: {RIVERTON_EVENTS} events" in out.splitlines()
+    assert audit_verify()[0] == 0
+    # Only the hashes changed.
+    assert list(AuditEvent.objects.order_by("id").values("id", "chain", "seq", "after")) == contents
+
+
+def test_a_chain_broken_before_it_was_keyed_is_not_rekeyed_and_no_other_is(riverton):
+    # Given unkeyed chains, one of them edited without its hash recomputed
+    heads = rehash_every_chain(event_hash_unkeyed)
+    target = event(riverton, 5)
+    AuditEvent.objects.filter(pk=target.pk).update(verb="department.create")
+    hashes = dict(AuditEvent.objects.values_list("id", "hash"))
+
+    code, _, err = audit_rekey("--from-sha256")
+
+    # Then nothing is re-keyed: the break stays where it was, for audit_verify to find
+    assert code == 1
+    assert f"chain {riverton}: event #5 (id {target.pk}): content does not match its hash" in err
+    assert "no chain was re-keyed" in err
+    assert dict(AuditEvent.objects.values_list("id", "hash")) == hashes
+    assert dict(AuditChain.objects.values_list("key", "last_hash")) == heads
+
+
+def test_the_deploy_migration_rekeys_unkeyed_chains_once(riverton):
+    from django.apps import apps
+
+    migration = importlib.import_module("p3hub.migrations.0004_audit_chain_keyed")
+    rehash_every_chain(event_hash_unkeyed)
+
+    migration.rekey(apps, schema_editor=None)
+
+    assert audit_verify()[0] == 0
+    # Run again, it refuses: the chains no longer verify as plain SHA-256.
+    with pytest.raises(RuntimeError, match="The audit log cannot be keyed: chain m"):
+        migration.rekey(apps, schema_editor=None)
+
+
+def test_rotating_the_key(riverton, settings, monkeypatch):
+    monkeypatch.setenv("P3HUB_AUDIT_OLD_KEY", settings.AUDIT_KEY.decode())
+    settings.AUDIT_KEY = b"the-next-audit-key-of-at-least-32-characters"
+    assert audit_verify()[0] == 1
+
+    code, out, err = audit_rekey("--from-key-env", "P3HUB_AUDIT_OLD_KEY")
+    assert f"Re-keyed {riverton}: {RIVERTON_EVENTS} events" in out.splitlines()
+
+    assert code == 0, err
+    assert audit_verify()[0] == 0
+
+
+def test_rotating_from_an_unset_variable_is_refused(riverton, monkeypatch):
+    monkeypatch.delenv("P3HUB_AUDIT_OLD_KEY", raising=False)
+    code, _, err = audit_rekey("--from-key-env", "P3HUB_AUDIT_OLD_KEY")
+    assert code == 2
+    assert "P3HUB_AUDIT_OLD_KEY is not set" in err
+
+
+def test_the_append_only_triggers_are_back_after_a_rekey(riverton):
+    rehash_every_chain(event_hash_unkeyed)
+    append_only_as_migrated()  # rehash_every_chain bypassed them, as a DBA would
+
+    assert audit_rekey("--from-sha256")[0] == 0
+
+    refused("UPDATE p3hub_auditevent SET verb = 'x' WHERE id = %s", (event(riverton, 2).pk,))
+    refused("DELETE FROM p3hub_auditevent WHERE id = %s", (event(riverton, 2).pk,))
+    with transaction.atomic():
+        audit_record(
+            actor=None, verb=Verb.DEPARTMENT_UPDATE, municipality=event(riverton, 1).municipality
+        )
+    assert audit_verify()[0] == 0
+
+
+# --- the append-only triggers (PostgreSQL and SQLite) ------------------------------------
 
 
 def refused(sql: str, params: tuple = ()) -> None:
@@ -282,7 +471,7 @@ def refused(sql: str, params: tuple = ()) -> None:
 
 
 def test_trigger_refuses_update_and_delete_by_raw_sql(riverton):
-    require_postgresql()
+    append_only_as_migrated()
     target = event(riverton, 2)
     refused("UPDATE p3hub_auditevent SET verb = 'x' WHERE id = %s", (target.pk,))
     refused("DELETE FROM p3hub_auditevent WHERE id = %s", (target.pk,))
@@ -307,8 +496,18 @@ def test_trigger_refuses_truncate(riverton):
     assert AuditEvent.objects.filter(chain=riverton).count() == RIVERTON_EVENTS
 
 
+@pytest.mark.django_db
+def test_sqlite_has_the_triggers_postgresql_has():
+    if connection.vendor != "sqlite":
+        pytest.skip("the embedded mode's database")
+    # Test databases drop the DELETE one for Django's flush (tests/conftest.py).
+    assert sqlite_triggers() == ["p3hub_audit_event_no_update"]
+    append_only_as_migrated()
+    assert sqlite_triggers() == ["p3hub_audit_event_no_delete", "p3hub_audit_event_no_update"]
+
+
 def test_trigger_refuses_update_and_delete_through_the_orm(riverton):
-    require_postgresql()
+    append_only_as_migrated()
     target = event(riverton, 3)
     attempts = {
         "queryset update": lambda: AuditEvent.objects.filter(pk=target.pk).update(verb="x"),
@@ -367,6 +566,9 @@ def test_concurrent_appends_are_numbered_without_gaps():
     key = chain_key_for(city)
     seqs = list(AuditEvent.objects.filter(chain=key).values_list("seq", flat=True))
     assert seqs == list(range(1, threads * per_thread + 1))
+    # Each append reads the clock once it holds the chain: times never run backwards.
+    times = list(AuditEvent.objects.filter(chain=key).values_list("created_at", flat=True))
+    assert times == sorted(times)
     assert audit_chain_verify(key) is None
     assert AuditChain.objects.get(key=key).last_seq == threads * per_thread
 
@@ -403,6 +605,12 @@ def test_command_line_exit_codes():
     broken = run()
     assert broken.returncode == 1
     assert f"first broken event seq 2, id {target.pk}: " in broken.stderr
+    # The key comes from the environment: under another one the chains start broken.
+    env["P3HUB_AUDIT_KEY"] = "another-key-than-the-one-the-chains-were-written-with"
+    wrong_key = run()
+    assert wrong_key.returncode == 1
+    first = AuditEvent.objects.get(chain=riverton, seq=1)
+    assert f"BROKEN {riverton}: first broken event seq 1, id {first.pk}: " in wrong_key.stderr
 
 
 # --- what the hash covers survives a database round trip -------------------------------

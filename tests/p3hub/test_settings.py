@@ -34,6 +34,7 @@ PRODUCTION = {
     "DEBUG": "false",
     "P3HUB_HTTPS": "true",
     "SECRET_KEY": secrets.token_urlsafe(60),
+    "P3HUB_AUDIT_KEY": secrets.token_urlsafe(48),
     "ALLOWED_HOSTS": "p3hub.example.org",
 }
 
@@ -53,6 +54,35 @@ def test_deploy_checks_fail_without_https(tmp_path):
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=env, var_dir=tmp_path)
     assert result.returncode != 0
     assert "security.W008" in result.stderr  # SECURE_SSL_REDIRECT
+
+
+def test_production_refuses_to_start_without_the_audit_key(tmp_path):
+    env = {**PRODUCTION, "P3HUB_AUDIT_KEY": ""}
+    result = manage("check", env=env, var_dir=tmp_path)
+    assert result.returncode != 0
+    assert "P3HUB_AUDIT_KEY is not set: production (P3HUB_HTTPS=true) refuses" in result.stderr
+    assert not (tmp_path / "audit_key").exists()  # none generated behind the operator's back
+
+
+def test_a_short_audit_key_is_refused(tmp_path):
+    env = {**PRODUCTION, "P3HUB_AUDIT_KEY": "short"}
+    result = manage("check", env=env, var_dir=tmp_path)
+    assert result.returncode != 0
+    assert "P3HUB_AUDIT_KEY must be at least 32 characters long" in result.stderr
+
+
+def test_the_embedded_mode_generates_the_audit_key_once_into_var(tmp_path):
+    code = "from django.conf import settings; print(settings.AUDIT_KEY)"
+    read_key = ["shell", "--no-imports", "-c", code]
+    embedded = {"P3HUB_HTTPS": "false", "P3HUB_AUDIT_KEY": ""}
+    first = manage(*read_key, env=embedded, var_dir=tmp_path)
+    second = manage(*read_key, env=embedded, var_dir=tmp_path)
+    assert first.returncode == 0, first.stderr
+    key_file = tmp_path / "audit_key"
+    assert first.stdout == second.stdout == f"{key_file.read_text().encode()!r}\n"
+    assert len(key_file.read_text()) >= 32
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".audit_key")] == []
 
 
 def test_a_garbage_boolean_stops_the_process_at_start(tmp_path):
