@@ -9,7 +9,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from procurements.models import Solicitation
-from tests.helpers import sign_in
+from tests.helpers import screenshot, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -109,6 +109,7 @@ def test_the_api_docs(live_server, watched, personas):
     expect(watched.locator(".opblock-body").first).to_be_visible()
     watched.wait_for_load_state("networkidle")
     assert violations(watched) == []
+    screenshot(watched, "api-docs")
 
 
 def test_a_violation_would_be_seen(live_server, watched, personas):

@@ -62,6 +62,7 @@ def test_templates_carry_nothing_inline(template):
 
 def test_htmx_adds_no_style_and_evaluates_nothing(client, personas):
     html = client.get("/").content.decode()
+    assert "{#" not in html  # a one-line comment tag spread over lines shows on the page
     config = re.search(r'<meta name="htmx-config" content=\'([^\']+)\'>', html).group(1)
     assert '"includeIndicatorStyles":false' in config
     assert '"allowEval":false' in config
