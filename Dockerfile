@@ -1,6 +1,7 @@
 # One image for web, worker and beat (docker-compose.yml picks the command).
 FROM python:3.11-slim-bookworm
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 P3HUB_VAR_DIR=/app/var
+# Production mode: every secret comes from the environment at run time, none is generated.
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 P3HUB_VAR_DIR=/app/var P3HUB_ENV=production
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b \
       libharfbuzz-subset0 fonts-dejavu-core \
@@ -14,7 +15,9 @@ COPY procurements ./procurements
 COPY contracts ./contracts
 RUN pip install --no-cache-dir .
 COPY . .
-RUN SECRET_KEY=build-only python manage.py collectstatic --no-input -v0
+# Placeholders for this one build step only: no secret is baked into the image.
+RUN SECRET_KEY=build-only P3HUB_AUDIT_KEY=build-only P3HUB_VAULT_KEY=build-only \
+    python manage.py collectstatic --no-input -v0
 RUN useradd --system --home /app p3hub && mkdir -p /app/var && chown -R p3hub /app/var
 USER p3hub
 EXPOSE 8000

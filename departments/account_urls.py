@@ -7,6 +7,13 @@ from departments.views.invitations import InvitationAcceptView
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Renews this session only: every other session of the person ends (settings: sessions).
+    path("password-change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "password-change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),

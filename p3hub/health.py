@@ -1,7 +1,6 @@
 """GET /healthz: the state of the database, the broker and file storage (DESIGN.md 10)."""
 
 import logging
-import uuid
 from collections.abc import Callable
 
 from django.core.files.base import ContentFile
@@ -37,9 +36,14 @@ def _broker() -> None:
         conn.ensure_connection(max_retries=0, timeout=BROKER_TIMEOUT_SECONDS)
 
 
+# Looked up on every call (a stat on disk, one HEAD on an S3-compatible store); written only
+# when missing, on the first call against a new store, so polling never writes.
+STORAGE_MARKER = "healthz/marker.txt"
+
+
 def _storage() -> None:
-    name = default_storage.save(f"healthz/{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
-    default_storage.delete(name)
+    if not default_storage.exists(STORAGE_MARKER):
+        default_storage.save(STORAGE_MARKER, ContentFile(b"ok"))
 
 
 CHECKS: dict[str, Callable[[], None]] = {

@@ -1,15 +1,20 @@
 """P3 Hub settings: one module, configured from the environment.
 
 Every value has a safe default for the embedded mode (`make run`): SQLite, kombu's filesystem
-broker and media under `var/`, e-mail to the console. Set DATABASE_URL and REDIS_URL for the
-services mode; set P3HUB_HTTPS=true (behind TLS) and a SECRET_KEY for production.
+broker and media under `var/`, e-mail to the console, secrets generated once into `var/`. Set
+DATABASE_URL and REDIS_URL for the services mode. Production is P3HUB_ENV=production, and only
+that: every secret must then come from the environment (the process refuses to start without
+one, naming it) and transport security is on unless P3HUB_HTTPS=false says otherwise.
 """
 
+import base64
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -43,25 +48,84 @@ VAR_DIR = Path(envstr("P3HUB_VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
-def _secret_key() -> str:
-    """SECRET_KEY from the environment, else one generated once and kept in var/ (embedded)."""
-    if key := envstr("SECRET_KEY"):
-        return key
-    key_file = VAR_DIR / "secret_key"
+# --- production and secrets -------------------------------------------------------------------
+# One rule: P3HUB_ENV=production is production (the image sets it). There no secret is ever
+# generated: each must be set, or the process stops at start naming the variable. Anywhere
+# else ("development", the default: make run, the services mode, the tests) a missing secret
+# is generated once into var/ and kept there.
+ENVIRONMENTS = ("development", "production")
+ENVIRONMENT = envstr("P3HUB_ENV", "development")
+if ENVIRONMENT not in ENVIRONMENTS:
+    raise ImproperlyConfigured(f"P3HUB_ENV must be development or production, not {ENVIRONMENT!r}")
+PRODUCTION = ENVIRONMENT == "production"
+
+
+def _token() -> str:
+    return secrets.token_urlsafe(50)
+
+
+def required_secret(name: str, *, embedded_file: str, generate: Callable[[], str] = _token) -> str:
+    """The secret in the environment variable `name`. In production none is an error naming
+    the variable; elsewhere one is generated into var/`embedded_file` once and read back."""
+    if value := envstr(name).strip():
+        return value
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            f"{name} is not set: production (P3HUB_ENV=production) never generates secrets. "
+            f"Set {name} in the environment."
+        )
+    key_file = VAR_DIR / embedded_file
     if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
+        _write_once(key_file, generate())
     return key_file.read_text().strip()
 
 
-SECRET_KEY = _secret_key()
+def _write_once(path: Path, value: str) -> None:
+    """Write `value` to `path` unless it exists, readable by its owner only from the start.
+    Processes starting together (web, worker, beat) race here: the first link wins and every
+    process reads that one key back."""
+    draft = path.with_name(f".{path.name}.{os.getpid()}")
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as out:
+        out.write(value)
+    try:
+        os.link(draft, path)
+    except FileExistsError:
+        pass
+    finally:
+        draft.unlink()
+
+
+def _fernet_style_key() -> str:
+    """32 random bytes, URL-safe base64 with padding: the shape Fernet keys have."""
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+
+
+# Django's signing key (sessions, password-reset links, CSRF).
+SECRET_KEY = required_secret("SECRET_KEY", embedded_file="secret_key")
+# The audit log's HMAC key (p3hub.audit): never in the database, so rewriting history takes
+# the key as well as the database. One key for web, worker and beat alike.
+AUDIT_KEY_MIN_LENGTH = 32
+AUDIT_KEY = required_secret("P3HUB_AUDIT_KEY", embedded_file="audit_key").encode()
+if len(AUDIT_KEY) < AUDIT_KEY_MIN_LENGTH:
+    raise ImproperlyConfigured(
+        f"P3HUB_AUDIT_KEY must be at least {AUDIT_KEY_MIN_LENGTH} characters long, e.g. "
+        'python -c "import secrets; print(secrets.token_urlsafe(48))".'
+    )
+# The key that will seal bids and other confidential files at rest (required already, so a
+# deployment has it before the first bid arrives).
+VAULT_KEY = required_secret(
+    "P3HUB_VAULT_KEY", embedded_file="vault_key", generate=_fernet_style_key
+)
+# --- end of production and secrets --------------------------------------------------------------
+
 DEBUG = envbool("DEBUG", False)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
-# Production behind TLS: P3HUB_HTTPS=true turns on every transport-security setting that
-# `manage.py check --deploy` asks for. Off in the embedded mode, which serves plain HTTP.
-HTTPS = envbool("P3HUB_HTTPS", False)
+# Behind TLS: P3HUB_HTTPS=true (the default in production) turns on every transport-security
+# setting that `manage.py check --deploy` asks for. Off in the embedded mode (plain HTTP).
+HTTPS = envbool("P3HUB_HTTPS", PRODUCTION)
 SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
@@ -74,46 +138,35 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
-AUDIT_KEY_MIN_LENGTH = 32
+# --- sessions -----------------------------------------------------------------------------------
+# Made for shared office computers: a sign-in lasts P3HUB_SESSION_HOURS (a working day) and
+# ends with the browser. A password change ends every other session of that person: Django
+# checks each session's copy of the password hash on every request, and the password change
+# page renews only the session it was made in.
+SESSION_COOKIE_AGE = envint("P3HUB_SESSION_HOURS", 8) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# --- end of sessions ----------------------------------------------------------------------------
 
-
-def _audit_key(*, production: bool) -> bytes:
-    """The key of the audit log's HMAC chain (p3hub.audit), from P3HUB_AUDIT_KEY. It is never
-    stored in the database, so rewriting history takes the key as well as the database.
-
-    The embedded mode generates one once into var/ (web, worker and beat share it); production
-    (P3HUB_HTTPS=true) refuses to start without it, since a key generated per machine or
-    container would sign each one's events differently.
-    """
-    if key := envstr("P3HUB_AUDIT_KEY"):
-        if len(key) < AUDIT_KEY_MIN_LENGTH:
-            raise ImproperlyConfigured(
-                f"P3HUB_AUDIT_KEY must be at least {AUDIT_KEY_MIN_LENGTH} characters long."
-            )
-        return key.encode()
-    if production:
-        raise ImproperlyConfigured(
-            "P3HUB_AUDIT_KEY is not set: production (P3HUB_HTTPS=true) refuses to start "
-            "without the audit chain's key. Keep it outside the database, e.g. "
-            'python -c "import secrets; print(secrets.token_urlsafe(48))".'
-        )
-    key_file = VAR_DIR / "audit_key"
-    if not key_file.exists():
-        # Written whole under another name, then linked: two processes starting together
-        # agree on one key (the loser of the link reads the winner's).
-        draft = key_file.with_name(f".audit_key.{os.getpid()}")
-        draft.write_text(secrets.token_urlsafe(48))
-        draft.chmod(0o600)
-        try:
-            os.link(draft, key_file)
-        except FileExistsError:
-            pass
-        finally:
-            draft.unlink()
-    return key_file.read_text().strip().encode()
-
-
-AUDIT_KEY = _audit_key(production=HTTPS)
+# --- content security policy (django-csp) ------------------------------------------------------
+# Everything from this origin only, and nothing inline: the pages and htmx carry no inline
+# script or style (htmx is told not to add its indicator style), Swagger UI starts from a
+# script file. Images may be data: URIs too, which Swagger UI's stylesheet uses for its icons.
+# File downloads answer with a stricter policy of their own (sandboxed, nothing loads).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# --- end of content security policy -------------------------------------------------------------
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -130,6 +183,7 @@ INSTALLED_APPS = [
     "drf_standardized_errors",
     "django_filters",
     "django_htmx",
+    "csp",
     "guardian",
     "p3hub",
     "departments",
@@ -140,6 +194,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -148,6 +203,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last of the request phase, so still before CSRF's check reads a form body.
+    "p3hub.middleware.RequestBodyLimitMiddleware",
 ]
 
 ROOT_URLCONF = "p3hub.urls"
@@ -219,6 +276,20 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
+# --- uploads ------------------------------------------------------------------------------------
+# The largest file any form takes (P3HUB_UPLOAD_MAX_MB). It holds while the body arrives:
+# UploadLimitHandler keeps nothing of a file past it, and a body declared larger than it plus
+# the form's other fields (DATA_UPLOAD_MAX_MEMORY_SIZE, Django's default, which also bounds
+# every JSON body) is answered 413 before it is read (p3hub/middleware.py).
+UPLOAD_MAX_BYTES = envint("P3HUB_UPLOAD_MAX_MB", 25) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_HANDLERS = [
+    "p3hub.files.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# --- end of uploads -----------------------------------------------------------------------------
+
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_FILE_PATH = envstr("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 EMAIL_HOST = envstr("EMAIL_HOST", "localhost")
@@ -270,6 +341,11 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 REST_FRAMEWORK = {
+    # JSON only; DRF's browsable pages (inline script, forms of their own) only with DEBUG.
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        *(["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+    ],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "p3hub.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",

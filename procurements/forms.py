@@ -7,8 +7,10 @@ names (`p3hub.forms.ServiceForm`). So a page and the API give the same message.
 """
 
 from django import forms
+from django.conf import settings
 
 from p3hub.errors import ApplicationError
+from p3hub.files import DOCUMENT_KINDS, accept_attribute, kinds_list, megabytes
 from p3hub.forms import NoInputForm, OpenChoiceField, ServiceForm, TextInput, number_field
 from procurements.models import CostSplitVersion, Solicitation
 from procurements.services.criteria import MAX_CRITERIA
@@ -171,7 +173,15 @@ class InviteForm(PrefixedIds, ServiceForm):
 class DocumentForm(PrefixedIds, ServiceForm):
     id_prefix = "document"
     title = forms.CharField(label="Title")
-    file = forms.FileField(label="File", help_text="Up to 25 MB.")
+    file = forms.FileField(label="File")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["file"]
+        field.help_text = (
+            f"A {kinds_list(DOCUMENT_KINDS)} file of up to {megabytes(settings.UPLOAD_MAX_BYTES)}."
+        )
+        field.widget.attrs["accept"] = accept_attribute(DOCUMENT_KINDS)
 
 
 class ReasonForm(PrefixedIds, ServiceForm):

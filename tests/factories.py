@@ -2,9 +2,12 @@
 solicitation most procurement tests start from (built through the real services)."""
 
 import datetime as dt
+import io
+import zipfile
 from decimal import Decimal
 
 import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
 from factory.django import DjangoModelFactory
 
 from departments.models import Department, Membership, Municipality, User
@@ -139,3 +142,46 @@ def join_by_invitation(admin, user, role: str, department=None):
         actor=admin, email=user.email, role=role, department=department
     )
     return services.invitation_accept(user=user, token=invitation_token(invitation))
+
+
+# --- files, as uploads of each kind -------------------------------------------------------------
+
+# The smallest real files of each kind: what their signatures and packages look like.
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 17
+JPEG_BYTES = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 16 + b"\xff\xd9"
+OOXML_MAIN = {
+    "docx": (
+        "word/document.xml",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+    ),
+    "docm": ("word/document.xml", "application/vnd.ms-word.document.macroEnabled.main+xml"),
+    "xlsx": (
+        "xl/workbook.xml",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+    ),
+}
+
+
+def office_bytes(kind: str = "docx", *, extra: dict[str, bytes] | None = None) -> bytes:
+    """An Office Open XML package of `kind` (docx, docm, xlsx) as Word or Excel write it: a
+    ZIP whose [Content_Types].xml names the main part's type."""
+    part, content_type = OOXML_MAIN[kind]
+    types = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        f'<Override PartName="/{part}" ContentType="{content_type}"/></Types>'
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", types)
+        archive.writestr(part, "<document/>")
+        for name, body in (extra or {}).items():
+            archive.writestr(name, body)
+    return buffer.getvalue()
+
+
+def upload(name: str = "spec.pdf", content: bytes = PDF_BYTES) -> SimpleUploadedFile:
+    """A file as a browser uploads it; a real PDF unless told otherwise."""
+    return SimpleUploadedFile(name, content)

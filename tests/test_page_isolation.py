@@ -92,7 +92,7 @@ def riverton(personas, actor, departments, proposed, settings, tmp_path):
         actor=actor("officer"),
         solicitation=proposed,
         title="Specification",
-        file=SimpleUploadedFile("spec.txt", b"Four cameras, two sensors."),
+        file=SimpleUploadedFile("spec.pdf", b"%PDF-1.4 Four cameras, two sensors."),
     )
     officer = personas["officer"]
     participation = proposed.participations.get(department=departments["PSD"])
@@ -182,6 +182,22 @@ def test_the_walker_fills_every_page_with_a_real_riverton_row(riverton):
             # the 404s below are the outsiders', not a wrong id's.
             assert officer.get(url).status_code != 404, name
             assert admin.get(url).status_code != 404, name
+
+
+def test_staff_pages_are_never_cached_and_public_pages_may_be(riverton):
+    _, values = riverton
+    admin = signed_in("admin")
+
+    for name, url, public in tenant_pages(values):
+        response = admin.get(url)
+        if response.streaming:
+            b"".join(response.streaming_content)  # read to the end: that closes the file
+        if not public and response.status_code != 403:  # Django's page of refusal, no data
+            assert "no-store" in response.get("Cache-Control", ""), (name, response.status_code)
+    for public_url in ("/", reverse("solicitation-public-list", args=["riverton"])):
+        assert "no-store" not in Client().get(public_url).get("Cache-Control", ""), public_url
+    # The home page lists a signed-in person's memberships.
+    assert "no-store" in admin.get("/")["Cache-Control"]
 
 
 @pytest.mark.parametrize("username", OUTSIDERS)

@@ -15,6 +15,7 @@ from contextlib import ExitStack
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -55,6 +56,11 @@ class TenantAPIMixin:
         self.municipality = self.actor.municipality
         self.zone_stack.enter_context(timezone.override(self.municipality.zone))
         super().check_permissions(request)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        patch_cache_control(response, private=True, no_store=True)  # tenant data: never cached
+        return response
 
     def handle_exception(self, exc):
         if isinstance(exc, ApplicationError) and exc.field in self.error_fields:

@@ -1,5 +1,6 @@
 """/api/v1/me/: the authenticated user and their roles in every municipality."""
 
+from django.utils.cache import patch_cache_control
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -39,4 +40,6 @@ class MeView(APIView):
     def get(self, request):
         user = request.user
         user.memberships_list = list(selectors.memberships_of(user))
-        return Response(MeSerializer(user, context={"request": request}).data)
+        response = Response(MeSerializer(user, context={"request": request}).data)
+        patch_cache_control(response, private=True, no_store=True)
+        return response

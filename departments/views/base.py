@@ -22,7 +22,7 @@ from django.shortcuts import redirect
 from django.template.response import SimpleTemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.module_loading import import_string
 from django.views.generic import TemplateView
 
@@ -105,7 +105,10 @@ class TenantViewMixin(LoginRequiredMixin, MunicipalityPage):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()  # to the sign-in page
-        return super().dispatch(request, *args, **kwargs)
+        response = super().dispatch(request, *args, **kwargs)
+        # Tenant data stays out of every cache, the shared office computer's browser included.
+        patch_cache_control(response, private=True, no_store=True)
+        return response
 
     def resolve_municipality(self, request, slug):
         try:

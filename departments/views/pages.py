@@ -1,6 +1,7 @@
 """The tenant's own pages: home, dashboard, departments, people and their roles. Thin: parse,
 call one service or selector, render."""
 
+from django.utils.cache import patch_cache_control
 from django.views.generic import TemplateView
 
 from departments import forms, selectors, services
@@ -24,6 +25,12 @@ class HomeView(TemplateView):
             context["my_memberships"] = selectors.memberships_of(self.request.user)
         context["panels"] = panels_for("home", self)
         return context
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if request.user.is_authenticated:  # it lists the person's memberships
+            patch_cache_control(response, private=True, no_store=True)
+        return response
 
 
 class DashboardView(TenantViewMixin, TemplateView):

@@ -264,7 +264,11 @@ class Document(models.Model):
         Solicitation, on_delete=models.CASCADE, related_name="documents"
     )
     title = models.CharField(max_length=200)
+    # Stored under a random name (p3hub.files.check_upload); served under `file_name`, the
+    # uploader's name cleaned, with the extension of what the content is.
     file = models.FileField(upload_to="solicitations/%Y/%m/")
+    file_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(

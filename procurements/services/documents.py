@@ -1,44 +1,45 @@
 """Documents published with a solicitation (specifications, drawings, forms)."""
 
-import hashlib
-
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from departments.tenancy import TenantActor
 from p3hub.audit import Verb
 from p3hub.cleaning import clean_text
-from p3hub.errors import ValidationFailed
+from p3hub.files import DOCUMENT_KINDS, check_upload
 from procurements.models import Document, Solicitation
 from procurements.services.common import lock_solicitation, require_editable, require_officer
-
-MAX_DOCUMENT_BYTES = 25 * 1024 * 1024
 
 
 @transaction.atomic
 def document_add(
     *, actor: TenantActor, solicitation: Solicitation, title: str, file: UploadedFile | None
 ) -> Document:
-    """An officer attaches a document; it is public once the solicitation is."""
+    """An officer attaches a document; it is public once the solicitation is. Only the kinds
+    of p3hub.files.DOCUMENT_KINDS, told by their content, up to settings.UPLOAD_MAX_BYTES;
+    stored under a random name, served under the uploader's name cleaned."""
     require_officer(actor)
     solicitation = lock_solicitation(actor, solicitation)
     require_editable(solicitation)
     title = clean_text(title, field="title", limit=200, required=True)
-    if file is None or file.size == 0:
-        raise ValidationFailed("Choose a file.", field="file")
-    if file.size > MAX_DOCUMENT_BYTES:
-        raise ValidationFailed("Files are limited to 25 MB.", field="file")
-    digest = hashlib.sha256()
-    for chunk in file.chunks():
-        digest.update(chunk)
+    upload = check_upload(
+        file, field="file", allowed=DOCUMENT_KINDS, max_bytes=settings.UPLOAD_MAX_BYTES
+    )
     document = Document(
         solicitation=solicitation,
         title=title,
-        size=file.size,
-        sha256=digest.hexdigest(),
+        file_name=upload.display_name,
+        content_type=upload.kind.content_type,
+        size=upload.size,
+        sha256=upload.sha256,
         uploaded_by=actor.user,
     )
-    document.file.save(file.name, file, save=False)
+    document.file.save(upload.stored_name, upload.file, save=False)
     document.save()
-    actor.audit(Verb.DOCUMENT_ADD, solicitation, after={"title": title, "sha256": document.sha256})
+    actor.audit(
+        Verb.DOCUMENT_ADD,
+        solicitation,
+        after={"title": title, "file_name": document.file_name, "sha256": document.sha256},
+    )
     return document

@@ -52,8 +52,12 @@ class DocumentDownloadView(MunicipalityPage, View):
         response = FileResponse(
             document.file.open("rb"),
             as_attachment=True,  # never rendered in our origin, whatever it contains
-            filename=document.file.name.rsplit("/", 1)[-1],
+            filename=document.file_name,
+            content_type=document.content_type,
         )
+        # Nor guessed at, nor allowed to run anything should a browser open it after all.
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
         if not public:
             patch_cache_control(response, private=True, no_store=True)
         return response

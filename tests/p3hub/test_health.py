@@ -3,8 +3,11 @@
 import time
 
 import pytest
+from django.core.files.storage import default_storage
 
+from p3hub import health
 from p3hub.celery import app as celery_app
+from p3hub.health import STORAGE_MARKER
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +50,42 @@ def test_unwritable_storage_is_503(client, settings, tmp_path):
     body = response.json()
     assert body["storage"]["status"] == "error"
     assert body["database"] == {"status": "ok"}
+
+
+class ReadOnlyStorage:
+    """The real storage for lookups; a failed test for any write."""
+
+    def exists(self, name):
+        return default_storage.exists(name)
+
+    def save(self, *args, **kwargs):
+        raise AssertionError("/healthz wrote to storage")
+
+    delete = open = save
+
+
+def test_polling_does_not_write_to_storage(client, settings, tmp_path, monkeypatch):
+    settings.MEDIA_ROOT = str(tmp_path)
+    assert client.get("/healthz").status_code == 200  # the first call leaves its marker
+    written = sorted(path for path in tmp_path.rglob("*") if path.is_file())
+    assert written == [tmp_path / STORAGE_MARKER]
+
+    monkeypatch.setattr(health, "default_storage", ReadOnlyStorage())
+    for _ in range(3):
+        assert client.get("/healthz").status_code == 200
+    assert sorted(path for path in tmp_path.rglob("*") if path.is_file()) == written
+
+
+class UnreachableStorage:
+    def exists(self, name):
+        raise ConnectionError("no route to the store")
+
+
+def test_storage_that_cannot_be_reached_is_503(client, monkeypatch):
+    monkeypatch.setattr(health, "default_storage", UnreachableStorage())
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["storage"] == {"status": "error", "error": "ConnectionError"}
 
 
 @pytest.mark.parametrize("method", ["post", "put", "delete"])

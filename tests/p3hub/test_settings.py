@@ -1,6 +1,9 @@
-"""p3hub.settings: production configuration passes Django's deployment checks, and the typed
-environment helpers refuse values they cannot read."""
+"""p3hub.settings: production configuration passes Django's deployment checks, production
+refuses to start without each of its secrets (naming the variable) and never generates one,
+the embedded mode generates each once, and the typed environment helpers refuse values they
+cannot read."""
 
+import base64
 import os
 import secrets
 import subprocess
@@ -17,13 +20,21 @@ BASE_DIR = Path(settings.BASE_DIR)
 TEST_ONLY = {"DJANGO_ALLOW_ASYNC_UNSAFE", "STATICFILES_STORAGE"}
 
 
-def manage(*args: str, env: dict[str, str], var_dir: Path) -> subprocess.CompletedProcess:
-    """Run manage.py with a production-like environment and a var/ of its own."""
-    base = {k: v for k, v in os.environ.items() if k not in TEST_ONLY}
+# The secrets production needs, each from its own variable.
+SECRETS = ("SECRET_KEY", "P3HUB_AUDIT_KEY", "P3HUB_VAULT_KEY")
+
+
+def manage(
+    *args: str, env: dict[str, str], var_dir: Path, without: tuple[str, ...] = ()
+) -> subprocess.CompletedProcess:
+    """Run manage.py with a production-like environment, a var/ of its own and none of the
+    variables in `without`."""
+    base = {k: v for k, v in os.environ.items() if k not in TEST_ONLY and k not in SECRETS}
+    full = {**base, "P3HUB_VAR_DIR": str(var_dir), **env}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=BASE_DIR,
-        env={**base, "P3HUB_VAR_DIR": str(var_dir), **env},
+        env={k: v for k, v in full.items() if k not in without},
         capture_output=True,
         text=True,
         timeout=120,
@@ -31,10 +42,11 @@ def manage(*args: str, env: dict[str, str], var_dir: Path) -> subprocess.Complet
 
 
 PRODUCTION = {
+    "P3HUB_ENV": "production",  # which also turns P3HUB_HTTPS on
     "DEBUG": "false",
-    "P3HUB_HTTPS": "true",
     "SECRET_KEY": secrets.token_urlsafe(60),
     "P3HUB_AUDIT_KEY": secrets.token_urlsafe(48),
+    "P3HUB_VAULT_KEY": secrets.token_urlsafe(32),
     "ALLOWED_HOSTS": "p3hub.example.org",
 }
 
@@ -56,14 +68,6 @@ def test_deploy_checks_fail_without_https(tmp_path):
     assert "security.W008" in result.stderr  # SECURE_SSL_REDIRECT
 
 
-def test_production_refuses_to_start_without_the_audit_key(tmp_path):
-    env = {**PRODUCTION, "P3HUB_AUDIT_KEY": ""}
-    result = manage("check", env=env, var_dir=tmp_path)
-    assert result.returncode != 0
-    assert "P3HUB_AUDIT_KEY is not set: production (P3HUB_HTTPS=true) refuses" in result.stderr
-    assert not (tmp_path / "audit_key").exists()  # none generated behind the operator's back
-
-
 def test_a_short_audit_key_is_refused(tmp_path):
     env = {**PRODUCTION, "P3HUB_AUDIT_KEY": "short"}
     result = manage("check", env=env, var_dir=tmp_path)
@@ -74,7 +78,7 @@ def test_a_short_audit_key_is_refused(tmp_path):
 def test_the_embedded_mode_generates_the_audit_key_once_into_var(tmp_path):
     code = "from django.conf import settings; print(settings.AUDIT_KEY)"
     read_key = ["shell", "--no-imports", "-c", code]
-    embedded = {"P3HUB_HTTPS": "false", "P3HUB_AUDIT_KEY": ""}
+    embedded = {"P3HUB_ENV": "development", "P3HUB_AUDIT_KEY": ""}
     first = manage(*read_key, env=embedded, var_dir=tmp_path)
     second = manage(*read_key, env=embedded, var_dir=tmp_path)
     assert first.returncode == 0, first.stderr
@@ -83,6 +87,107 @@ def test_the_embedded_mode_generates_the_audit_key_once_into_var(tmp_path):
     assert len(key_file.read_text()) >= 32
     assert key_file.stat().st_mode & 0o777 == 0o600
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".audit_key")] == []
+
+
+@pytest.mark.parametrize("name", SECRETS)
+@pytest.mark.parametrize("how", ["unset", "empty"])
+def test_production_refuses_to_start_without_each_secret_naming_it(tmp_path, name, how):
+    env = {**PRODUCTION, name: ""} if how == "empty" else PRODUCTION
+    without = (name,) if how == "unset" else ()
+
+    result = manage("check", env=env, var_dir=tmp_path, without=without)
+
+    assert result.returncode != 0
+    assert f"ImproperlyConfigured: {name} is not set" in result.stderr
+    assert f"Set {name} in the environment." in result.stderr
+    # Nothing generated in its place.
+    assert not [path for path in tmp_path.iterdir() if path.is_file()]
+
+
+def test_the_wsgi_application_refuses_to_start_without_a_secret(tmp_path):
+    # What gunicorn imports: the same refusal, before any request is served.
+    env = {k: v for k, v in os.environ.items() if k not in TEST_ONLY and k not in SECRETS}
+    env = {**env, **PRODUCTION, "P3HUB_VAR_DIR": str(tmp_path)}
+    del env["P3HUB_VAULT_KEY"]
+    result = subprocess.run(
+        [sys.executable, "-c", "import p3hub.wsgi"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "P3HUB_VAULT_KEY is not set" in result.stderr
+
+
+PRINT_SECRETS = (
+    "from django.conf import settings; "
+    "print(settings.SECRET_KEY, settings.AUDIT_KEY.decode(), settings.VAULT_KEY)"
+)
+
+
+def test_the_embedded_mode_generates_each_secret_once_readable_by_its_owner_only(tmp_path):
+    def secrets_printed():
+        result = manage("shell", "-v", "0", "-c", PRINT_SECRETS, env={}, var_dir=tmp_path)
+        assert result.returncode == 0, result.stderr
+        return result.stdout.split()
+
+    first = secrets_printed()
+
+    assert len(set(first)) == 3
+    assert secrets_printed() == first  # read back, not generated anew
+    for file_name in ("secret_key", "audit_key", "vault_key"):
+        assert (tmp_path / file_name).stat().st_mode & 0o777 == 0o600
+    # The vault key has a Fernet key's shape: 32 bytes in URL-safe base64.
+    assert len(base64.urlsafe_b64decode(first[2])) == 32
+
+
+def test_a_secret_from_the_environment_wins_over_a_generated_one(tmp_path):
+    result = manage(
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        PRINT_SECRETS,
+        env={"P3HUB_AUDIT_KEY": "from-the-environment-" + "x" * 20},
+        var_dir=tmp_path,
+    )
+    assert result.stdout.split()[1] == "from-the-environment-" + "x" * 20
+    assert not (tmp_path / "audit_key").exists()
+
+
+def test_an_unknown_environment_stops_the_process_at_start(tmp_path):
+    result = manage("check", env={**PRODUCTION, "P3HUB_ENV": "prod"}, var_dir=tmp_path)
+    assert result.returncode != 0
+    assert "P3HUB_ENV must be development or production, not 'prod'" in result.stderr
+
+
+@pytest.mark.django_db
+def test_the_browsable_api_is_off_without_debug(settings, client):
+    assert not settings.DEBUG
+    assert settings.REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] == [
+        "rest_framework.renderers.JSONRenderer"
+    ]
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    response = client.get("/api/v1/public/solicitations/", HTTP_ACCEPT=browser)
+    assert response["Content-Type"] == "application/json"
+    assert client.get("/api/v1/public/solicitations/?format=api").status_code == 404
+
+
+def test_sessions_last_a_working_day_and_end_with_the_browser(settings, tmp_path):
+    assert settings.SESSION_COOKIE_AGE == 8 * 3600
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+    result = manage(
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        "from django.conf import settings; print(settings.SESSION_COOKIE_AGE)",
+        env={"P3HUB_SESSION_HOURS": "2"},
+        var_dir=tmp_path,
+    )
+    assert result.stdout.strip() == "7200"
 
 
 def test_a_garbage_boolean_stops_the_process_at_start(tmp_path):

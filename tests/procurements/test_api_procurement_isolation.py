@@ -179,3 +179,17 @@ def test_lakeside_officer_cannot_reach_riverton_through_lakeside_urls(api_as, pr
     # Riverton's department codes are unknown in lakeside.
     assert lakeside_psd.status_code == 400
     assert lakeside_psd.json()["errors"][0]["attr"] == "lead_department"
+
+
+def test_tenant_answers_are_never_cached_and_public_ones_may_be(api_as, proposed):
+    officer, outsider = api_as("officer"), api_as("officer.lakeside")
+
+    for url, methods in procurement_urls("riverton", proposed.reference, officer):
+        if "get" in methods:
+            # Every tenant answer, and a refusal too (it comes from the same base).
+            assert "no-store" in officer.get(url)["Cache-Control"], url
+            assert "no-store" in outsider.get(url)["Cache-Control"], url
+    assert "no-store" in officer.get("/api/v1/me/")["Cache-Control"]
+    public = api_as(None).get("/api/v1/public/solicitations/")
+    assert public.status_code == 200
+    assert "no-store" not in public.get("Cache-Control", "")

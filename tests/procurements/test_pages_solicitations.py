@@ -288,7 +288,7 @@ def test_draft_documents_are_for_members_only_and_public_once_published(
         actor=actor("officer"),
         solicitation=cameras,
         title="Specification",
-        file=SimpleUploadedFile("spec.txt", b"Four cameras, two sensors."),
+        file=SimpleUploadedFile("spec.pdf", b"%PDF-1.4 Four cameras, two sensors."),
     )
     url = f"/riverton/solicitations/{cameras.reference}/documents/{document.pk}/"
 
@@ -299,7 +299,7 @@ def test_draft_documents_are_for_members_only_and_public_once_published(
     client.force_login(personas["evaluator"])
     response = client.get(url)
     assert response.status_code == 200
-    assert body_of(response) == b"Four cameras, two sensors."
+    assert body_of(response) == b"%PDF-1.4 Four cameras, two sensors."
     assert "private" in response["Cache-Control"]
 
     for username, code in (("head.trn", "TRN"), ("head.psd", "PSD")):
@@ -310,7 +310,7 @@ def test_draft_documents_are_for_members_only_and_public_once_published(
     client.logout()
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
-    assert body_of(response) == b"Four cameras, two sensors."
+    assert body_of(response) == b"%PDF-1.4 Four cameras, two sensors."
     detail = text(client.get(f"/riverton/solicitations/{cameras.reference}/"))
     assert (
         "Specification" in detail and "Main St & Elm St" in detail and "America/Chicago" in detail
