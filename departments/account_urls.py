@@ -1,21 +1,18 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from departments.forms import QueuedPasswordResetForm
+from departments.views.accounts import LoginView, PasswordResetRequestView
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "password-reset/",
-        auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
-        name="password_reset",
-    ),
+    path("password-reset/", PasswordResetRequestView.as_view(), name="password_reset"),
     path(
         "password-reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),
         name="password_reset_done",
     ),
+    # Saving the new password ends the person's API tokens (p3hub.api.tokens explains where).
     path(
         "reset/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(),

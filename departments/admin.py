@@ -193,6 +193,11 @@ class UserAdmin(TenantScopedAdmin, auth_admin.UserAdmin):
 
     list_display = ["username", "email", "first_name", "last_name", "is_active", "is_staff"]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            services.person_deactivate(operator=request.user, user=obj)
+
     def scope_queryset(self, request, queryset):
         people = Membership.objects.filter(
             municipality_id__in=administered_municipality_ids(request)

@@ -252,13 +252,16 @@ def test_admin_adds_a_person_with_a_first_role(admin_client):
     assert new_events(mark) == ["person.create", "membership.grant"]
 
 
-def test_a_person_added_without_password_sets_one_through_the_reset_link(admin_client, client):
+def test_a_person_added_without_password_sets_one_through_the_reset_link(
+    admin_client, client, settings
+):
+    settings.SITE_URL = "https://p3hub.example"
     admin_client.post("/riverton/people/new/", person())
     admin_client.logout()
 
     sent = client.post("/accounts/password-reset/", {"email": "newbie@riverton.example"})
     email = OutboundEmail.objects.get(to=["newbie@riverton.example"])
-    link = re.search(r"http://testserver(/accounts/reset/\S+/)", email.body).group(1)
+    link = re.search(r"https://p3hub\.example(/accounts/reset/\S+/)", email.body).group(1)
     form = client.get(link, follow=True)
     saved = client.post(
         form.redirect_chain[-1][0],
