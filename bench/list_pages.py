@@ -36,11 +36,11 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from departments import demo as departments_demo
 from departments.models import Department, Municipality, User
+from p3hub.api.tokens import token_issue
 from procurements import panels
 from procurements.models import Participation, Solicitation
 from procurements.views import base as views_base
@@ -186,9 +186,8 @@ def _check_and_maintain(public: int) -> None:
 def _clients(officer) -> dict:
     session = Client()
     session.force_login(officer)
-    token, _ = Token.objects.get_or_create(user=officer)
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(officer)}")
     return {None: Client(), "page": session, "api": api}
 
 

@@ -1,11 +1,11 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from departments.forms import QueuedPasswordResetForm
+from departments.views.accounts import LoginView, PasswordResetRequestView
 from departments.views.invitations import InvitationAcceptView
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Renews this session only: every other session of the person ends (settings: sessions).
     path("password-change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
@@ -14,16 +14,13 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path(
-        "password-reset/",
-        auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
-        name="password_reset",
-    ),
+    path("password-reset/", PasswordResetRequestView.as_view(), name="password_reset"),
     path(
         "password-reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),
         name="password_reset_done",
     ),
+    # Saving the new password ends the person's API tokens (p3hub.api.tokens explains where).
     path(
         "reset/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(),

@@ -211,6 +211,8 @@ class UserAdmin(TenantScopedAdmin, auth_admin.UserAdmin):
             services.account_snapshot(User.objects.get(pk=obj.pk)) if change else None
         )
         super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            services.account_deactivate(operator=request.user, user=obj)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)  # groups and permissions

@@ -7,38 +7,22 @@ and the API give the same message.
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import PasswordResetForm
-from django.template import loader
 
-from departments.models import Membership, User
+from departments.models import Membership
 from p3hub.audit import Verb
 from p3hub.forms import OpenChoiceField, ServiceForm
-from p3hub.mail import email_queue
 
 
-class QueuedPasswordResetForm(PasswordResetForm):
-    """Sends the reset link through the e-mail queue (a Celery task after commit)."""
+class PasswordResetRequestForm(forms.Form):
+    """The address to send a reset link to. Only parsed here: whether an account uses it is
+    looked up by the task the page queues (departments.services.password_reset_send), so the
+    page answers the same, in the same time, for an address no account uses."""
 
-    def get_users(self, email):
-        """Active users with this address, including those without a usable password: a tenant
-        admin adds people without one, and the reset link is how they set their first."""
-        email_field = User.get_email_field_name()
-        return User._default_manager.filter(
-            **{f"{email_field}__iexact": email, "is_active": True}
-        ).exclude(**{email_field: ""})
-
-    def send_mail(
-        self,
-        subject_template_name,
-        email_template_name,
-        context,
-        from_email,
-        to_email,
-        html_email_template_name=None,
-    ):
-        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
-        body = loader.render_to_string(email_template_name, context)
-        email_queue(to=[to_email], subject=subject, body=body)
+    email = forms.EmailField(
+        label="E-mail address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
 
 
 class FundCodesField(forms.CharField):

@@ -8,7 +8,9 @@ one, naming it) and transport security is on unless P3HUB_HTTPS=false says other
 """
 
 import base64
+import datetime as dt
 import os
+import re
 import secrets
 from collections.abc import Callable
 from pathlib import Path
@@ -42,6 +44,17 @@ def envint(name: str, default: int) -> int:
 
 def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in envstr(name, default).split(",") if item.strip()]
+
+
+RATE = re.compile(r"^\d+/([1-9]\d*)?(s|sec|second|m|min|minute|h|hour|d|day)s?$")
+
+
+def envrate(name: str, default: str) -> str:
+    """A rate such as `10/15min` or `20/minute` (count / [n] unit), read by p3hub.throttling."""
+    value = envstr(name, default).replace(" ", "")
+    if not RATE.match(value):
+        raise ValueError(f"{name} must be a rate such as 10/15min or 20/minute, not {value!r}")
+    return value
 
 
 VAR_DIR = Path(envstr("P3HUB_VAR_DIR", str(BASE_DIR / "var")))
@@ -177,7 +190,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "drf_standardized_errors",
@@ -242,7 +255,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "departments.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend that refuses while an account or a client address is throttled, and counts
+    # failures: every sign-in (the pages, the admin, the token endpoint) goes through it.
+    "p3hub.login.ThrottledModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -250,6 +265,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a check: Django tells it of every saved password change, and it revokes the
+    # person's API tokens (see the class for why there).
+    {"NAME": "p3hub.api.tokens.TokensEndWithThePassword"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -298,8 +316,11 @@ EMAIL_HOST_USER = envstr("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 30)  # the send task holds a row lock meanwhile
-# Absolute links in e-mails (no request at hand in a service or task).
-SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Absolute links in e-mails, never from a request's Host header (a task has no request, and a
+# forged Host would point a password-reset link at someone else's server). In the embedded
+# mode the server listens on PORT, so the default follows it.
+PORT = envint("PORT", 8000)
+SITE_URL = envstr("SITE_URL", f"http://127.0.0.1:{PORT}").rstrip("/")
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "P3 Hub <no-reply@p3hub.local>")
 
 # Celery: Redis when REDIS_URL is set, else kombu's filesystem transport under var/ (producer
@@ -338,6 +359,32 @@ CELERY_BEAT_SCHEDULE = {
         "task": "procurements.tasks.solicitations_close_due",
         "schedule": envint("DEADLINE_SWEEP_SECONDS", 30),
     },
+    # Expired tokens already fail; this only keeps their rows from piling up.
+    "delete-expired-tokens": {"task": "p3hub.tasks.tokens_delete_expired", "schedule": 3600},
+}
+
+# The client address of a request (sign-in and API throttles, p3hub.throttling.client_address):
+# behind NUM_PROXIES trusted proxies, the address the outermost one saw, from X-Forwarded-For;
+# with 0 (no proxy), REMOTE_ADDR alone, and X-Forwarded-For is ignored: anyone can write it.
+NUM_PROXIES = envint("NUM_PROXIES", 0)
+# Failed sign-ins (pages, admin, token endpoint), counted in the cache every process shares:
+# past either limit, sign-in is refused (even with the right password) until the window ends.
+LOGIN_THROTTLE_ACCOUNT = envrate("LOGIN_THROTTLE_ACCOUNT", "10/15min")  # per username
+LOGIN_THROTTLE_ADDRESS = envrate("LOGIN_THROTTLE_ADDRESS", "50/15min")  # per client address
+# Requests to the token endpoint per client address, whatever their outcome.
+TOKEN_THROTTLE = envrate("TOKEN_THROTTLE", "20/minute")
+# Password-reset requests, per client address and per e-mail address entered.
+PASSWORD_RESET_THROTTLE = envrate("PASSWORD_RESET_THROTTLE", "5/hour")
+
+# API tokens (django-rest-knox): stored as SHA-512 digests, shown once, expiring.
+TOKEN_TTL_HOURS = envint("TOKEN_TTL_HOURS", 720)
+TOKEN_LIMIT_PER_USER = envint("TOKEN_LIMIT_PER_USER", 10)  # a new one past it ends the oldest
+REST_KNOX = {
+    "TOKEN_TTL": dt.timedelta(hours=TOKEN_TTL_HOURS),
+    "AUTH_HEADER_PREFIX": "Token",
+    # Recognisable in a leaked log or repository (secret scanners match the prefix).
+    "TOKEN_PREFIX": "p3h_",
+    "AUTO_REFRESH": False,
 }
 
 REST_FRAMEWORK = {
@@ -358,7 +405,9 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_standardized_errors.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "p3hub.api.errors.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"token": envstr("TOKEN_THROTTLE", "20/minute")},
+    # For any DRF throttle left on DRF's own get_ident: the same trusted proxies. Ours ask
+    # p3hub.throttling.client_address.
+    "NUM_PROXIES": NUM_PROXIES,
 }
 DRF_STANDARDIZED_ERRORS = {
     "ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": True,
@@ -428,11 +477,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
 }
 
-# The cache backs API throttling; with Redis every web process shares one count.
+# The cache holds the throttles' counts, so it must be one store for every web process (a
+# per-process cache lets each gunicorn worker count alone): Redis in the services mode, a table
+# of the database in the embedded mode (`manage.py createcachetable`; bin/run-embedded runs it).
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "p3hub_cache"}
     )
 }

@@ -103,3 +103,11 @@ def email_send_pending() -> int:
     for email_id in pending:
         email_send.apply_async((email_id,), expires=STALE_AFTER.total_seconds())
     return len(pending)
+
+
+@shared_task
+def tokens_delete_expired() -> int:
+    """Beat sweep: delete expired API tokens (they already fail; safe to run twice)."""
+    from p3hub.api.tokens import tokens_delete_expired as delete_expired
+
+    return delete_expired()

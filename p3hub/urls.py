@@ -6,8 +6,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from departments import api_urls as department_api_urls
 from departments.api.me import MeView
-from p3hub.api.auth import TokenObtainView
+from p3hub.api.auth import LogoutView, TokenListView, TokenObtainView, TokenRevokeView
 from p3hub.health import healthz
+from p3hub.login import AdminLoginForm
 from procurements import api_urls as procurement_api_urls
 
 # One namespace for the tenant staff API, whichever app a route comes from.
@@ -16,11 +17,17 @@ public_api = (procurement_api_urls.public_urlpatterns, "public_api")
 
 api_v1 = [
     path("auth/token/", TokenObtainView.as_view(), name="api-token"),
+    path("auth/tokens/", TokenListView.as_view(), name="api-tokens"),
+    path("auth/tokens/<str:token_id>/", TokenRevokeView.as_view(), name="api-token-revoke"),
+    path("auth/logout/", LogoutView.as_view(), name="api-logout"),
     path("me/", MeView.as_view(), name="api-me"),
     # Before the tenant prefix: "public" is a reserved slug, never a municipality.
     path("public/", include(public_api)),
     path("<slug:municipality_slug>/", include(tenant_api)),
 ]
+
+# The admin's sign-in is throttled like every other and says so in the same words.
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

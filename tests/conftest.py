@@ -10,11 +10,11 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import pytest
 from django.core.cache import cache
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from departments.models import Department
 from departments.tenancy import tenant_actor_for
+from p3hub.api.tokens import token_issue
 from procurements import services
 from tests.factories import build_cameras, line_item_split
 
@@ -49,6 +49,11 @@ def _eager_celery_and_clean_cache(request, settings):
     eager = "worker" not in request.keywords
     # The seed hashes eight passwords per test; PBKDF2's deliberate slowness buys nothing here.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    if not settings.REDIS_URL:
+        # Without Redis the throttles count in a table of the database, which a test without
+        # database access could not even clear. One process counts here; the tests of
+        # tests/p3hub/test_throttle_processes.py run servers on the real store.
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     app.conf.task_always_eager = eager
     cache.clear()
     yield
@@ -105,8 +110,7 @@ def api_as(personas):
     def client_for(username: str | None) -> APIClient:
         client = APIClient()
         if username is not None:
-            token, _ = Token.objects.get_or_create(user=personas[username])
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(personas[username])}")
         return client
 
     return client_for

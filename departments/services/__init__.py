@@ -2,7 +2,13 @@
 case, each taking the acting TenantActor, checking the role, running in one transaction and
 recording an audit event in the municipality's chain. One module per resource."""
 
-from departments.services.accounts import account_snapshot, person_account_audit, person_delete
+from departments.services.accounts import (
+    account_deactivate,
+    account_snapshot,
+    password_reset_send,
+    person_account_audit,
+    person_delete,
+)
 from departments.services.departments import department_create, department_update
 from departments.services.invitations import (
     invitation_accept,
@@ -15,6 +21,7 @@ from departments.services.municipalities import municipality_create
 from departments.services.people import person_deactivate, person_reactivate, person_update
 
 __all__ = [
+    "account_deactivate",
     "account_snapshot",
     "department_create",
     "department_update",
@@ -25,6 +32,7 @@ __all__ = [
     "membership_grant",
     "membership_revoke",
     "municipality_create",
+    "password_reset_send",
     "person_account_audit",
     "person_deactivate",
     "person_delete",

@@ -1,14 +1,24 @@
-"""The platform operator's changes to accounts in Django's admin: recorded in the chain of
-every municipality the person works for (the platform chain if none), never the password."""
+"""Accounts themselves: the platform operator's changes in Django's admin (recorded in the
+chain of every municipality the person works for, the platform chain if none, never the
+password), deactivating an account, and password-reset e-mails."""
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.cache import cache
 from django.db import transaction
+from django.template import loader
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from departments.models import Municipality, User
 from departments.services.memberships import membership_snapshot
+from p3hub.api.tokens import tokens_revoke_all
 from p3hub.audit import Verb, audit_record, to_json_safe
 from p3hub.errors import PermissionDenied
+from p3hub.mail import email_queue
 
 ACCOUNT_FIELDS = (
     "username",
@@ -104,3 +114,59 @@ def person_delete(*, actor: User, user: User) -> None:
             before={**account, "roles": roles} if municipality else account,
         )
     user.delete()
+
+
+# --- password resets and deactivation ----------------------------------------------------------
+
+
+def _reset_recipients(email: str):
+    """Active accounts using `email`, those without a usable password included: a tenant
+    admin adds people without one, and the reset link is how they set their first."""
+    return User.objects.filter(email__iexact=email, is_active=True).exclude(email="")
+
+
+# How long a reset request is remembered as handled: far beyond any redelivery.
+RESET_REQUEST_MEMORY_SECONDS = 86_400
+
+
+@transaction.atomic
+def password_reset_send(*, email: str, request_id: str) -> int:
+    """E-mail a link to choose a new password to every active account using `email`; none if
+    no account does. The reset page queues this for every request alike (the task
+    departments.tasks.password_reset_send), so it answers the same words in the same time
+    whether or not the address is known. The link is built from SITE_URL, never from the
+    request: a forged Host header must not be able to point it elsewhere.
+
+    At most once per request: a redelivered task finds the request handled and sends nothing.
+    (Losing a reset e-mail costs a second click; a second one would be a second live link.)
+    """
+    if not cache.add(f"password-reset:{request_id}", 1, timeout=RESET_REQUEST_MEMORY_SECONDS):
+        return 0
+    sent = 0
+    for user in _reset_recipients(email):
+        uid = urlsafe_base64_encode(force_bytes(user.pk))
+        token = default_token_generator.make_token(user)
+        context = {
+            "user": user,
+            "link": settings.SITE_URL + reverse("password_reset_confirm", args=[uid, token]),
+        }
+        subject = loader.render_to_string("registration/password_reset_subject.txt", context)
+        body = loader.render_to_string("registration/password_reset_email.html", context)
+        email_queue(to=[user.email], subject=subject, body=body)
+        sent += 1
+    return sent
+
+
+@transaction.atomic
+def account_deactivate(*, operator: User, user: User) -> None:
+    """The platform operator (a superuser, in the Django admin) deactivates an account: it
+    can no longer sign in, its sessions end at their next request (Django refuses inactive
+    users), and its API tokens are deleted now, so reactivating it later does not revive them.
+    """
+    if not operator.is_superuser:
+        raise PermissionDenied("Only the platform operator may deactivate an account.")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_active:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    tokens_revoke_all(user)

@@ -2,6 +2,7 @@
 names the invitation). Signed in with the invited address: accept. Not signed in: sign in to
 accept, or make an account when none uses the address."""
 
+from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth.views import redirect_to_login
 from django.urls import reverse
@@ -54,7 +55,8 @@ class InvitationAcceptView(ServiceFormMixin, TemplateView):
             services.invitation_accept(user=self.request.user, token=self.token)
             return self.request.user
         user = services.invitation_accept_with_new_account(token=self.token, **form.cleaned_data)
-        login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
+        # The account was made with this password a moment ago: no sign-in to check or count.
+        login(self.request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
         return user
 
     def success_message(self, user):

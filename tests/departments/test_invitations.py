@@ -109,6 +109,7 @@ def test_the_new_account_form_keeps_what_was_typed_on_error(client, actor):
     ("username", "field", "message"),
     [
         ("Ölivia", "username", "Letters, digits and"),  # ASCII only: no look-alike names
+        ("\u043efficer", "username", "Letters, digits and"),  # "officer" with a Cyrillic o
         ("OFFICER", "username", "That username is taken."),  # case does not make it new
         ("", "username", "required"),
     ],

@@ -8,8 +8,9 @@ import re
 import pytest
 from django.contrib.staticfiles import finders
 from django.core.management import call_command
+from knox.crypto import hash_token
+from knox.models import AuthToken
 from rest_framework import exceptions
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from p3hub.api.errors import to_api_exception
@@ -32,7 +33,10 @@ def test_token_for_a_username_and_password_works_as_authorization(personas):
     assert response.status_code == 200
     token = response.json()["token"]
     assert set(response.json()) == {"token"}
-    assert Token.objects.get(key=token).user == personas["officer"]
+    # Stored as its digest: the token itself is nowhere in the database.
+    stored = AuthToken.objects.get()
+    assert (stored.digest, stored.user) == (hash_token(token), personas["officer"])
+    assert token not in (stored.digest, stored.token_key)
     me = APIClient(HTTP_AUTHORIZATION=f"Token {token}").get("/api/v1/me/")
     assert me.json()["username"] == "officer"
 
@@ -45,13 +49,17 @@ def test_token_endpoint_accepts_form_posts_too(personas):
 
 
 @pytest.mark.django_db
-def test_asking_twice_gives_the_same_token(personas):
+def test_asking_twice_gives_two_tokens_that_both_work(personas):
+    # The server keeps only digests, so it cannot hand out a token it issued before.
     credentials = {"username": "officer", "password": DEMO_PASSWORD}
 
     first = APIClient().post(TOKEN_URL, credentials, format="json").json()["token"]
     second = APIClient().post(TOKEN_URL, credentials, format="json").json()["token"]
 
-    assert first == second
+    assert first != second
+    for token in (first, second):
+        me = APIClient(HTTP_AUTHORIZATION=f"Token {token}").get("/api/v1/me/")
+        assert me.status_code == 200
 
 
 @pytest.mark.django_db
@@ -76,7 +84,7 @@ def test_bad_credentials_are_a_400_naming_the_field_and_issue_no_token(
     body = response.json()
     assert body["type"] == "validation_error"
     assert (body["errors"][0]["attr"], body["errors"][0]["code"]) == (attr, code)
-    assert not Token.objects.exists()
+    assert not AuthToken.objects.exists()
 
 
 @pytest.mark.django_db
@@ -115,11 +123,27 @@ def test_password_guessing_is_throttled(personas, settings):
     client = APIClient()
     wrong = {"username": "officer", "password": "guess"}
 
-    statuses = [client.post(TOKEN_URL, wrong, format="json").status_code for _ in range(25)]
+    statuses = [client.post(TOKEN_URL, wrong, format="json").status_code for _ in range(12)]
+    right = client.post(TOKEN_URL, {"username": "officer", "password": DEMO_PASSWORD})
 
-    assert statuses[:20] == [400] * 20
-    assert statuses[-1] == 429
-    assert client.post(TOKEN_URL, wrong, format="json").json()["errors"][0]["code"] == "throttled"
+    # LOGIN_THROTTLE_ACCOUNT: ten failures per account in a quarter of an hour; then even the
+    # right password is refused until the quarter is over.
+    assert statuses == [400] * 10 + [429] * 2
+    assert right.status_code == 429
+    assert right.json()["errors"][0]["code"] == "throttled"
+    assert int(right["Retry-After"]) <= 15 * 60
+
+
+@pytest.mark.django_db
+def test_the_token_endpoint_takes_twenty_requests_a_minute_per_address(personas):
+    client = APIClient()
+
+    statuses = [
+        client.post(TOKEN_URL, {"username": f"nobody{n}", "password": "x"}).status_code
+        for n in range(22)
+    ]
+
+    assert statuses == [400] * 20 + [429] * 2
 
 
 @pytest.mark.django_db

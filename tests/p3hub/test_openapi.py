@@ -14,7 +14,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
 from tests.factories import line_item_split
-from tests.helpers import url
+from tests.helpers import client_with_token, token_for, url
 
 pytestmark = pytest.mark.django_db
 
@@ -241,3 +241,26 @@ def test_writes_and_refusals_answer_as_documented(schema, api_as, proposed, depa
         response = getattr(client, method)(path, body, format="json")
         assert response.status_code < 500, (path, response.content)
         assert_documented(schema, response, path, method)
+
+
+def test_the_token_endpoints_answer_as_documented(schema, personas, settings):
+    settings.LOGIN_THROTTLE_ACCOUNT = "1/15min"
+    client = client_with_token(token_for("officer"))
+    answers = [
+        (client.get("/api/v1/auth/tokens/"), "/api/v1/auth/tokens/", "get"),
+        (
+            client.delete("/api/v1/auth/tokens/p3h_00000000000/"),
+            "/api/v1/auth/tokens/{token_id}/",
+            "delete",
+        ),
+        (client_with_token("nope").get("/api/v1/auth/tokens/"), "/api/v1/auth/tokens/", "get"),
+    ]
+    for password in ("wrong", "wrong"):  # the second is over the limit: a 429
+        answer = client.post(
+            "/api/v1/auth/token/", {"username": "officer", "password": password}, format="json"
+        )
+        answers.append((answer, "/api/v1/auth/token/", "post"))
+
+    assert [answer.status_code for answer, _, _ in answers] == [200, 404, 401, 400, 429]
+    for answer, path, method in answers:
+        assert_documented(schema, answer, path, method)

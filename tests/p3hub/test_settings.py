@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from p3hub.settings import envbool
+from p3hub.settings import envbool, envrate
 
 BASE_DIR = Path(settings.BASE_DIR)
 # Set by conftest for the test process (browser tests, no collectstatic); never in production.
@@ -222,3 +222,59 @@ def test_envbool_unset_or_empty_is_the_default(monkeypatch, default):
     assert envbool("P3HUB_FLAG", default) is default
     monkeypatch.setenv("P3HUB_FLAG", "")
     assert envbool("P3HUB_FLAG", default) is default
+
+
+def _site_url(env: dict[str, str], var_dir: Path) -> str:
+    base = {k: v for k, v in os.environ.items() if k not in {"PORT", "SITE_URL"}}
+    result = subprocess.run(
+        [sys.executable, "-c", "from p3hub import settings; print(settings.SITE_URL)"],
+        cwd=BASE_DIR,
+        env={**base, "P3HUB_VAR_DIR": str(var_dir), **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_links_in_e_mails_follow_the_port_the_embedded_server_listens_on(tmp_path):
+    assert _site_url({}, tmp_path) == "http://127.0.0.1:8000"
+    assert _site_url({"PORT": "8123"}, tmp_path) == "http://127.0.0.1:8123"
+    # Behind a proxy the public address is set once and wins.
+    env = {"PORT": "8123", "SITE_URL": "https://p3hub.example.org/"}
+    assert _site_url(env, tmp_path) == "https://p3hub.example.org"
+
+
+def test_the_embedded_run_exports_its_port_to_web_and_worker():
+    script = (BASE_DIR / "bin" / "run-embedded").read_text()
+    assert 'export PORT="${1:-${PORT:-8000}}"' in script
+    assert "manage.py createcachetable" in script
+
+
+@pytest.mark.parametrize(
+    "variable",
+    [
+        "LOGIN_THROTTLE_ACCOUNT",
+        "LOGIN_THROTTLE_ADDRESS",
+        "TOKEN_THROTTLE",
+        "PASSWORD_RESET_THROTTLE",
+    ],
+)
+def test_a_garbage_rate_stops_the_process_at_start(tmp_path, variable):
+    result = manage("check", env={**PRODUCTION, variable: "lots"}, var_dir=tmp_path)
+    assert result.returncode != 0
+    assert f"{variable} must be a rate such as 10/15min or 20/minute, not 'lots'" in result.stderr
+
+
+@pytest.mark.parametrize("value", ["lots", "10/0min", "10/fortnight", "ten/minute", "10", "/m"])
+def test_envrate_rejects_garbage(monkeypatch, value):
+    monkeypatch.setenv("P3HUB_RATE", value)
+    with pytest.raises(ValueError, match="P3HUB_RATE must be a rate"):
+        envrate("P3HUB_RATE", "1/minute")
+
+
+@pytest.mark.parametrize("value", ["10/15min", "20/minute", "5/hour", "100/d", "3/30s", "0/day"])
+def test_envrate_reads_the_documented_forms(monkeypatch, value):
+    monkeypatch.setenv("P3HUB_RATE", value)
+    assert envrate("P3HUB_RATE", "1/minute") == value
