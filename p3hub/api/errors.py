@@ -1,6 +1,11 @@
 """One handler maps the domain's ApplicationError family onto DRF's error format:
 `{"type": ..., "errors": [{"code": ..., "detail": ..., "attr": <field>}]}` (DESIGN.md 10)."""
 
+from django.core.exceptions import (
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_standardized_errors.handler import ExceptionHandler
 from drf_standardized_errors.handler import exception_handler as standard_handler
@@ -27,10 +32,25 @@ def to_api_exception(error: ApplicationError) -> exceptions.APIException:
     return Conflict(error.message, code=error.code)
 
 
+class TooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is too large."
+    default_code = "too_large"
+
+
 class P3ExceptionHandler(ExceptionHandler):
     def convert_known_exceptions(self, exc: Exception) -> Exception:
         if isinstance(exc, ApplicationError):
             return to_api_exception(exc)
+        # Django's limits on a parsed form body (a body parser reads request.POST): the client's
+        # fault, in the error format, not a 500.
+        if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+            return exceptions.ParseError(
+                "The request has too many fields (DATA_UPLOAD_MAX_NUMBER_FIELDS).",
+                code="too_many_fields",
+            )
+        if isinstance(exc, RequestDataTooBig):
+            return TooLarge()
         if isinstance(exc, DjangoValidationError):
             if hasattr(exc, "error_dict"):
                 return exceptions.ValidationError(exc.message_dict)
