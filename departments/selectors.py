@@ -155,9 +155,11 @@ def audit_events_for(
     if object_type:
         events = events.filter(object_type=object_type)
     zone = actor.municipality.zone
-    if date_from:
+    # The first and last days the calendar has bound nothing (and their midnights may lie
+    # outside it once converted to UTC).
+    if date_from and date_from > dt.date.min:
         events = events.filter(created_at__gte=_day_start(date_from, zone))
-    if date_to:
+    if date_to and date_to < dt.date.max - dt.timedelta(days=1):
         events = events.filter(created_at__lt=_day_start(date_to + dt.timedelta(days=1), zone))
     # seq orders one chain exactly (the clock may repeat a microsecond); the index is on it.
     return events.order_by("-seq")
