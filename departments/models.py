@@ -65,6 +65,14 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
 
+class DateFormat(models.TextChoices):
+    """The order a municipality writes dates in (its people read every page in it)."""
+
+    US = "us", "Month first: Dec 2, 2026"
+    DAY_FIRST = "day_first", "Day first: 2 Dec 2026"
+    ISO = "iso", "ISO 8601: 2026-12-02"
+
+
 class Municipality(models.Model):
     """A tenant: a city, county or authority. Every tenant-owned row points here."""
 
@@ -83,6 +91,15 @@ class Municipality(models.Model):
         validators=[RegexValidator(r"^[A-Z]{3}$", "An ISO 4217 code such as USD.")],
     )
     protest_period_days = models.PositiveSmallIntegerField(default=10)
+    minimum_bidding_days = models.PositiveSmallIntegerField(
+        default=7, help_text="The fewest days bidding may stay open after publication."
+    )
+    date_format = models.CharField(
+        max_length=10,
+        choices=DateFormat.choices,
+        default=DateFormat.US,
+        help_text="How pages and e-mails write dates for this municipality.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -54,6 +54,7 @@ class Verb(models.TextChoices):
     SOLICITATION_SUBMIT = "solicitation.submit", "Sent for approval"
     SOLICITATION_APPROVE = "solicitation.approve", "Approved by every department"
     SOLICITATION_REOPEN = "solicitation.reopen", "Returned to approval"
+    SOLICITATION_SCHEDULE = "solicitation.schedule", "Scheduled for publication"
     SOLICITATION_PUBLISH = "solicitation.publish", "Published"
     SOLICITATION_CLOSE = "solicitation.close", "Bidding closed"
     SOLICITATION_OPEN = "solicitation.open", "Bids opened"

@@ -5,24 +5,41 @@ from django.db import transaction
 from p3hub.models import OutboundEmail
 
 
-def email_queue(*, to: list[str], subject: str, body: str, municipality=None) -> OutboundEmail:
+def email_queue(
+    *,
+    to: list[str],
+    subject: str,
+    body: str,
+    municipality=None,
+    html_body: str = "",
+    key: str | None = None,
+) -> OutboundEmail | None:
     """Store the e-mail with the caller's transaction and send it once that commits.
 
     A rolled-back change leaves neither the row nor a queued task behind. If the broker is
     unreachable at commit, the change still stands and the beat sweep (`email_send_pending`)
-    queues the e-mail later.
+    queues the e-mail later. An e-mail with a `key` is queued once: a second call with the
+    same key (a retried task, a service run twice) returns None and sends nothing.
     """
     from p3hub.tasks import email_send  # tasks import services; break the cycle here
 
     if isinstance(to, str) or not to:
         raise ValueError("`to` must be a non-empty list of addresses")
-    email = OutboundEmail.objects.create(
-        municipality=municipality,
-        to=list(to),
+    fields = {
+        "municipality": municipality,
+        "to": list(to),
         # One line: a newline would be a header injection, which send() refuses forever.
-        subject=" ".join(subject.split())[:250],
-        body=body,
-    )
+        "subject": " ".join(subject.split())[:250],
+        "body": body,
+        "html_body": html_body,
+    }
+    if key is None:
+        email = OutboundEmail.objects.create(**fields)
+    else:
+        # The unique key decides under concurrency too: the loser of a race gets created=False.
+        email, created = OutboundEmail.objects.get_or_create(key=key[:200], defaults=fields)
+        if not created:
+            return None
 
     def send_after_commit() -> None:
         email_send.delay(email.pk)

@@ -107,6 +107,11 @@ class OutboundEmail(models.Model):
     to = models.JSONField()
     subject = models.CharField(max_length=250)
     body = models.TextField()
+    # The HTML alternative of `body` (sent as multipart/alternative when given).
+    html_body = models.TextField(blank=True)
+    # What the e-mail tells, e.g. "share-awaiting:41:7": a second queueing of the same key is
+    # a no-op, so a service or task that runs twice never sends the same notice twice.
+    key = models.CharField(max_length=200, null=True, blank=True, unique=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -7,7 +7,7 @@ from operator import or_
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -28,13 +28,15 @@ SWEEP_BATCH = 500
 def _deliver(email: OutboundEmail) -> OSError | None:
     """Try once; record the attempt. Returns a transient error for the caller to retry on."""
     email.attempts += 1
-    message = EmailMessage(
+    message = EmailMultiAlternatives(
         subject=email.subject,
         body=email.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=email.to,
         connection=get_connection(timeout=settings.EMAIL_TIMEOUT or SEND_TIMEOUT_SECONDS),
     )
+    if email.html_body:
+        message.attach_alternative(email.html_body, "text/html")
     attempts = {"attempts": email.attempts}
     try:
         message.send()

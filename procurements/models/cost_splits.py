@@ -172,6 +172,8 @@ class CostSplitShare(models.Model):
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     reason = models.TextField(blank=True)
+    # The department fund code the head charges the share to (DESIGN.md 6), set on approval.
+    fund_code = models.CharField(max_length=30, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

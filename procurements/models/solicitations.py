@@ -21,6 +21,7 @@ class Solicitation(models.Model):
         DRAFT = "draft", "Draft"
         IN_APPROVAL = "in_approval", "In approval"
         APPROVED = "approved", "Approved"
+        SCHEDULED = "scheduled", "Scheduled"
         PUBLISHED = "published", "Published"
         CLOSED = "closed", "Closed"
         OPENED = "opened", "Opened"
@@ -52,6 +53,17 @@ class Solicitation(models.Model):
                 verb=Verb.SOLICITATION_PUBLISH, done="published",
                 who=is_officer, denied=OFFICERS_ONLY,
             ),
+            # Publishing before the publish date: public from that date by the database
+            # clock (selectors.with_status_now); beat then records `release`.
+            Transition(
+                "schedule", sources(Status.APPROVED), Status.SCHEDULED,
+                verb=Verb.SOLICITATION_SCHEDULE, done="scheduled",
+                who=is_officer, denied=OFFICERS_ONLY,
+            ),
+            Transition(
+                "release", sources(Status.SCHEDULED), Status.PUBLISHED,
+                verb=Verb.SOLICITATION_PUBLISH, done="published",
+            ),
             Transition(
                 "close", sources(Status.PUBLISHED), Status.CLOSED,
                 verb=Verb.SOLICITATION_CLOSE, done="closed",
@@ -71,7 +83,8 @@ class Solicitation(models.Model):
             Transition(
                 "cancel",
                 sources(
-                    Status.DRAFT, Status.IN_APPROVAL, Status.APPROVED, Status.PUBLISHED,
+                    Status.DRAFT, Status.IN_APPROVAL, Status.APPROVED, Status.SCHEDULED,
+                    Status.PUBLISHED,
                     Status.CLOSED, Status.OPENED, Status.UNDER_EVALUATION,
                 ),
                 Status.CANCELLED,
@@ -112,6 +125,7 @@ class Solicitation(models.Model):
     bids_due_at = models.DateTimeField(null=True, blank=True)
     opening_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.TextField(blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -113,6 +113,36 @@ def test_broker_down_at_commit_does_not_fail_the_committed_change(
     assert "in on_commit()" in caplog.text
 
 
+def test_email_with_a_key_is_queued_once_however_often_it_is_asked_for(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = email_queue(
+            to=["head.psd@riverton.example"], subject="Awaits you", body="v1", key="share:1:2"
+        )
+        again = email_queue(
+            to=["head.psd@riverton.example"], subject="Awaits you", body="v1", key="share:1:2"
+        )
+    assert first is not None and again is None
+    assert [m.subject for m in mailoutbox] == ["Awaits you"]
+
+
+def test_email_with_html_goes_out_with_plain_text_and_html_parts(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        email_queue(
+            to=["head.psd@riverton.example"],
+            subject="Approved",
+            body="Every department approved.",
+            html_body="<p>Every department <strong>approved</strong>.</p>",
+        )
+    (message,) = mailoutbox
+    assert message.body == "Every department approved."
+    assert message.alternatives[0][1] == "text/html"
+    assert "<strong>approved</strong>" in message.alternatives[0][0]
+
+
 def test_email_queue_refuses_a_bare_string_and_flattens_the_subject():
     with pytest.raises(ValueError, match="list of addresses"):
         email_queue(to="officer@riverton.example", subject="x", body="")
