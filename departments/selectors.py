@@ -208,3 +208,14 @@ def memberships_for(actor: TenantActor) -> QuerySet[Membership]:
         .select_related("user", "department")
         .order_by("role", "department__code", "user__username", "pk")
     )
+
+
+def heads_of(departments) -> QuerySet[User]:
+    """The active heads (active accounts) of the given departments, each person once: whom a
+    notice about those departments' shares or participation goes to."""
+    return User.objects.filter(
+        is_active=True,
+        memberships__role=Membership.Role.HEAD,
+        memberships__is_active=True,
+        memberships__department__in=departments,
+    ).distinct()

@@ -1,6 +1,8 @@
 """Queueing e-mail: a row in the same transaction as the change, a task after commit."""
 
+from django.conf import settings
 from django.db import transaction
+from django.template.loader import render_to_string
 
 from p3hub.models import OutboundEmail
 
@@ -47,3 +49,40 @@ def email_queue(
     # robust: the change has committed by now; a broker error must not turn it into a 500.
     transaction.on_commit(send_after_commit, robust=True)
     return email
+
+
+def site_link(path: str) -> str:
+    """An absolute link for an e-mail: always from SITE_URL, never from a request's Host."""
+    return settings.SITE_URL + path
+
+
+def email_render(template: str, context: dict) -> tuple[str, str, str]:
+    """(subject, plain text, HTML) from `<template>.subject.txt`, `<template>.txt` and
+    `<template>.html`; the HTML extends templates/email/base.html."""
+    subject = render_to_string(f"{template}.subject.txt", context).strip()
+    return (
+        subject,
+        render_to_string(f"{template}.txt", context),
+        render_to_string(f"{template}.html", context),
+    )
+
+
+def email_people(*, key: str, people, template: str, context: dict, municipality=None) -> int:
+    """One notice to each person with an address, at most once per person and `key` (the
+    event, e.g. f"share-awaiting:{version.pk}"), after the caller's transaction commits.
+    `context` gets `person`. Returns how many were queued now."""
+    queued = 0
+    for person in people:
+        if not person.email:
+            continue
+        subject, text, html = email_render(template, {**context, "person": person})
+        email = email_queue(
+            municipality=municipality,
+            to=[person.email],
+            subject=subject,
+            body=text,
+            html_body=html,
+            key=f"{key}:{person.pk}",
+        )
+        queued += email is not None
+    return queued
