@@ -359,6 +359,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "procurements.tasks.solicitations_close_due",
         "schedule": envint("DEADLINE_SWEEP_SECONDS", 30),
     },
+    # Reads already show a scheduled solicitation public at its publish date; this records it.
+    "release-due-solicitations": {
+        "task": "procurements.tasks.solicitations_release_due",
+        "schedule": envint("DEADLINE_SWEEP_SECONDS", 30),
+    },
     # Expired tokens already fail; this only keeps their rows from piling up.
     "delete-expired-tokens": {"task": "p3hub.tasks.tokens_delete_expired", "schedule": 3600},
 }

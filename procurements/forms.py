@@ -314,10 +314,14 @@ class SolicitationFilterForm(forms.Form):
     status = forms.ChoiceField(label="Status", required=False)
     department = forms.ChoiceField(label="Department", required=False)
 
-    def __init__(self, *args, statuses, departments, **kwargs):
+    def __init__(self, *args, statuses, departments, sorts=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", "Any status"), *statuses]
         self.fields["department"].choices = [
             ("", "Any department"),
             *((d.code, f"{d.name} ({d.code})") for d in departments),
         ]
+        if sorts:  # {value: label}, the first the default
+            self.fields["sort"] = forms.ChoiceField(
+                label="Sort by", required=False, choices=list(sorts.items())
+            )

@@ -32,13 +32,52 @@ def _participations():
 
 
 def with_status_now(solicitations: QuerySet[Solicitation]) -> QuerySet[Solicitation]:
-    """Annotate `status_now`, the status by the database clock: published and past the bid
-    deadline is closed, with or without a worker to record it (STYLE.md 10)."""
+    """Annotate `status_now`, the status by the database clock, with or without a worker to
+    record it (STYLE.md 10): scheduled and past the publish date is published, and published
+    (or so released) past the bid deadline is closed. `db_now` is the database's time of the
+    same read, for "closes in N days" without another query."""
     Status = Solicitation.Status
-    past_deadline = When(status=Status.PUBLISHED, bids_due_at__lte=Now(), then=Value(Status.CLOSED))
+    released = Q(status=Status.SCHEDULED, publish_at__lte=Now())
+    live = Q(status=Status.PUBLISHED) | released
+    past_deadline = When(live & Q(bids_due_at__lte=Now()), then=Value(Status.CLOSED))
     return solicitations.annotate(
-        status_now=Case(past_deadline, default=F("status"), output_field=CharField())
+        status_now=Case(
+            past_deadline,
+            When(released, then=Value(Status.PUBLISHED)),
+            default=F("status"),
+            output_field=CharField(),
+        ),
+        db_now=Now(),
     )
+
+
+def _public_now() -> Q:
+    """What the public sees by the database clock: the public states; a scheduled one from its
+    publish date on, never before; a cancelled one that had been public when it was cancelled
+    (with its notice), never one cancelled before it was."""
+    Status = Solicitation.Status
+    return (
+        Q(status__in=Solicitation.PUBLIC)
+        | Q(status=Status.SCHEDULED, publish_at__lte=Now())
+        | Q(status=Status.CANCELLED, published_at__lte=F("cancelled_at"))
+    )
+
+
+# The public list's orders (`?sort=`): open ones by the soonest deadline first, then the rest
+# by their latest deadline; or newest first (when each became public).
+PUBLIC_SORTS = {"deadline": "Deadline, soonest first", "newest": "Newest first"}
+
+
+def solicitations_sorted(solicitations, sort: str):
+    """A public read in one of PUBLIC_SORTS (the API's `ordering`)."""
+    if sort == "newest":
+        return solicitations.order_by("-published_at", "-id")
+    Status = Solicitation.Status
+    is_open = Q(status_now=Status.PUBLISHED)
+    return solicitations.annotate(
+        open_rank=Case(When(is_open, then=Value(0)), default=Value(1)),
+        open_due=Case(When(is_open, then=F("bids_due_at"))),
+    ).order_by("open_rank", F("open_due").asc(nulls_last=True), "-bids_due_at", "-id")
 
 
 def solicitations_for(
@@ -84,21 +123,30 @@ def solicitation_get_for(actor: TenantActor, reference: str) -> Solicitation:
     return get_or_not_found(solicitations_for(actor), reference=_reference(reference))
 
 
+PUBLIC_STATUSES = Solicitation.PUBLIC | {Solicitation.Status.CANCELLED}
+
+
 def solicitations_public(
-    *, municipality=None, q: str = "", status: str = "", department: str = ""
+    *,
+    municipality=None,
+    q: str = "",
+    status: str = "",
+    department: str = "",
+    sort: str = "newest",
 ) -> QuerySet[Solicitation]:
-    """Published (and later) solicitations of every municipality, or of one."""
-    solicitations = with_status_now(Solicitation.objects.filter(status__in=Solicitation.PUBLIC))
+    """The solicitations the public sees now (`_public_now`) of every municipality, or of
+    one, newest first or by deadline (PUBLIC_SORTS)."""
+    solicitations = with_status_now(Solicitation.objects.filter(_public_now()))
     if municipality is not None:
         solicitations = solicitations.filter(municipality=municipality)
-    if status and status not in Solicitation.PUBLIC:
+    if status and status not in PUBLIC_STATUSES:
         return solicitations.none()
-    return (
+    solicitations = (
         _filtered(solicitations, q=q, status=status, department=department)
         .select_related("lead_department", "municipality")
         .prefetch_related(_participations())
-        .order_by("-published_at", "-id")
     )
+    return solicitations_sorted(solicitations, sort)
 
 
 def solicitation_public_get(municipality, reference: str) -> Solicitation:

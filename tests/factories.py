@@ -72,7 +72,8 @@ def future(days: int) -> dt.datetime:
 
 def build_cameras(actor, departments):
     """Intersection cameras, led by TRN with PSD joined: a camera 50/50-able, a speed sensor,
-    criteria set, dates in order. Still a draft: no split proposed yet. `actor` and
+    criteria set, dates in order, no publish date (so publishing it publishes at once; tests
+    of scheduling set one). Still a draft: no split proposed yet. `actor` and
     `departments` are the fixtures of tests/procurements/conftest.py (the `cameras` fixture
     calls this; tests that need several call it themselves)."""
     officer = actor("officer")
@@ -81,7 +82,7 @@ def build_cameras(actor, departments):
         kind="RFP",
         title="Intersection cameras at Main St & Elm St",
         lead_department=departments["TRN"],
-        publish_at=future(1),
+        publish_at=None,
         questions_due_at=future(10),
         bids_due_at=future(20),
         opening_at=future(21),

@@ -110,6 +110,8 @@ SOLICITATION = {
     "bids_due_at": "2026-03-30T14:00:00-05:00",
     "opening_at": "2026-03-31T10:00:00-05:00",
     "published_at": None,
+    "status_display": "Draft",
+    "cancelled_at": None,
     "created_at": "2026-02-20T15:04:05-06:00",
     "updated_at": "2026-02-20T15:04:05-06:00",
 }
@@ -350,6 +352,12 @@ PUBLIC_SOLICITATION = {
     "bids_due_at": "2026-03-30T14:00:00-05:00",
     "opening_at": "2026-03-31T10:00:00-05:00",
     "published_at": "2026-03-02T09:00:00-06:00",
+    "status_display": "Published",
+    "cancelled_at": None,
+    "cancel_reason": "",
 }
 
-STATUS_HELP = "Status as of now: past its bid deadline, a published solicitation is closed."
+STATUS_HELP = (
+    "Status as of now: past its publish date a scheduled solicitation is published, and past "
+    "its bid deadline a published one is closed."
+)

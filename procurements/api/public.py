@@ -32,17 +32,26 @@ class PublicSolicitationFilter(django_filters.FilterSet):
         help_text="Text in the title or description, or a reference.",
     )
     status = django_filters.ChoiceFilter(
-        choices=[c for c in Solicitation.Status.choices if c[0] in Solicitation.PUBLIC],
+        choices=[c for c in Solicitation.Status.choices if c[0] in selectors.PUBLIC_STATUSES],
         method="in_status",
         help_text=STATUS_HELP,
     )
     department = django_filters.CharFilter(
         method="joined_by", max_length=10, help_text="Code of a participating department."
     )
+    ordering = django_filters.ChoiceFilter(
+        choices=list(selectors.PUBLIC_SORTS.items()),
+        method="ordered",
+        help_text="newest (the default: when each became public) or deadline (open ones by "
+        "the soonest bid deadline first, then the rest).",
+    )
 
     class Meta:
         model = Solicitation
-        fields = ["municipality", "q", "status", "department"]
+        fields = ["municipality", "q", "status", "department", "ordering"]
+
+    def ordered(self, queryset, name, value):
+        return selectors.solicitations_sorted(queryset, value)
 
     def search(self, queryset, name, value):
         return selectors.solicitations_filtered(queryset, q=value)

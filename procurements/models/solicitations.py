@@ -173,7 +173,19 @@ class Solicitation(models.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.status in self.PUBLIC
+        """Whether the public sees it now (as selectors.solicitations_public decides): by the
+        status as of now, or cancelled after it had been public."""
+        if self.current_status in self.PUBLIC:
+            return True
+        return self.was_public_when_cancelled
+
+    @property
+    def was_public_when_cancelled(self) -> bool:
+        return (
+            self.status == self.Status.CANCELLED
+            and None not in (self.published_at, self.cancelled_at)
+            and self.published_at <= self.cancelled_at
+        )
 
     @property
     def current_status(self) -> str:

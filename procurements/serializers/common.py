@@ -1,5 +1,7 @@
 """Fields the procurement serializers share."""
 
+from django.utils.formats import date_format
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from procurements.models import Solicitation
@@ -14,6 +16,8 @@ LIST_FIELDS = [
     "departments",
     *Solicitation.DATE_FIELDS,
     "published_at",
+    "status_display",
+    "cancelled_at",
 ]
 
 
@@ -29,6 +33,24 @@ def current_status() -> serializers.ChoiceField:
     return serializers.ChoiceField(
         choices=Solicitation.Status.choices, source="current_status", read_only=True
     )
+
+
+@extend_schema_field({"type": "string"})
+class StatusDisplayField(serializers.Field):
+    """The status as the pages word it: “Scheduled for Tue 8 Dec 2026 09:00 CST” (the
+    municipality's zone) for a scheduled one, otherwise the status's label."""
+
+    def __init__(self, **kwargs):
+        kwargs.update(source="*", read_only=True)
+        kwargs.setdefault("help_text", "The status in words, as the pages show it.")
+        super().__init__(**kwargs)
+
+    def to_representation(self, solicitation) -> str:
+        if solicitation.current_status == Solicitation.Status.SCHEDULED:
+            zone = solicitation.municipality.zone
+            when = date_format(solicitation.publish_at.astimezone(zone), "D j M Y H:i T")
+            return f"Scheduled for {when}"
+        return solicitation.get_current_status_display()
 
 
 def joined_codes(solicitation) -> list[str]:

@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from procurements.models import LineItem, Solicitation
-from procurements.serializers.common import LIST_FIELDS, current_status
+from procurements.serializers.common import LIST_FIELDS, StatusDisplayField, current_status
 
 
 class PublicDepartmentSerializer(serializers.Serializer):
@@ -20,12 +20,13 @@ class PublicSolicitationSerializer(serializers.ModelSerializer):
     municipality = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     municipality_name = serializers.CharField(source="municipality.name")
     status = current_status()
+    status_display = StatusDisplayField()
     lead_department = PublicDepartmentSerializer()
     departments = serializers.SerializerMethodField()
 
     class Meta:
         model = Solicitation
-        fields = ["municipality", "municipality_name", *LIST_FIELDS]
+        fields = ["municipality", "municipality_name", *LIST_FIELDS, "cancel_reason"]
         read_only_fields = fields
 
     @extend_schema_field(PublicDepartmentSerializer(many=True))

@@ -5,11 +5,13 @@ from rest_framework import serializers
 
 from departments.api.base import DepartmentCodeInput
 from p3hub.api.fields import AMOUNT_SCHEMA, LocalDateTimeField, amount, text_input
+from procurements import services
 from procurements.allocation import line_amount_minor
 from procurements.models import Solicitation
 from procurements.serializers.common import (
     LIST_FIELDS,
     MOVES_HELP,
+    StatusDisplayField,
     current_status,
     joined_codes,
     open_moves,
@@ -23,6 +25,7 @@ class SolicitationSerializer(serializers.ModelSerializer):
     """A solicitation in a list: the row and its joined departments (prefetched)."""
 
     status = current_status()
+    status_display = StatusDisplayField()
     lead_department = serializers.CharField(source="lead_department.code")
     departments = serializers.SerializerMethodField(
         help_text="Codes of the departments that joined (the lead department included)."
@@ -48,6 +51,10 @@ class SolicitationDetailSerializer(SolicitationSerializer):
         help_text="Number and status of the split version in force, or null."
     )
     moves = serializers.SerializerMethodField(help_text=MOVES_HELP)
+    publish_blockers = serializers.SerializerMethodField(
+        help_text="What stops publishing now, each with the field to edit (empty: it can be "
+        "published by an officer once it is approved)."
+    )
 
     class Meta(SolicitationSerializer.Meta):
         fields = [
@@ -60,8 +67,31 @@ class SolicitationDetailSerializer(SolicitationSerializer):
             "estimated_total",
             "current_split",
             "moves",
+            "publish_blockers",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(
+        {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "code": {"type": "string"},
+                    "detail": {"type": "string"},
+                    "attr": {"type": "string", "nullable": True},
+                },
+                "required": ["code", "detail", "attr"],
+            },
+        }
+    )
+    def get_publish_blockers(self, solicitation) -> list[dict]:
+        if solicitation.status not in Solicitation.EDITABLE:
+            return []
+        return [
+            {"code": blocker.code, "detail": blocker.message, "attr": blocker.field}
+            for blocker in services.publish_blockers(solicitation)
+        ]
 
     def get_moves(self, solicitation) -> list[str]:
         return open_moves(solicitation, self.context)

@@ -14,14 +14,18 @@ from procurements.services.participations import (
 )
 from procurements.services.shares import share_approve, share_reject
 from procurements.services.solicitations import (
+    cancel_recipients,
+    publish_blockers,
     solicitation_cancel,
     solicitation_create,
     solicitation_publish,
     solicitation_update,
     solicitations_close_due,
+    solicitations_release_due,
 )
 
 __all__ = [
+    "cancel_recipients",
     "cost_split_preview",
     "cost_split_propose",
     "criteria_set",
@@ -33,6 +37,7 @@ __all__ = [
     "participation_invite",
     "participation_join",
     "participation_withdraw",
+    "publish_blockers",
     "share_approve",
     "share_reject",
     "solicitation_cancel",
@@ -40,4 +45,5 @@ __all__ = [
     "solicitation_publish",
     "solicitation_update",
     "solicitations_close_due",
+    "solicitations_release_due",
 ]

@@ -1,9 +1,12 @@
 """Plumbing shared by the procurement services: role checks and the solicitation's lock."""
 
+import datetime as dt
+
 from departments.models import Department
 from departments.selectors import department_named
 from departments.tenancy import TenantActor
 from p3hub.cleaning import REQUIRED
+from p3hub.clock import db_now
 from p3hub.errors import (
     InvalidTransition,
     PermissionDenied,
@@ -52,3 +55,31 @@ def check_department(actor: TenantActor, department, field: str) -> Department:
     if not department.is_active:
         raise ValidationFailed(f"{department.code} is no longer active.", field=field)
     return department
+
+
+def check_bidding_period(solicitation: Solicitation, *, now: dt.datetime | None = None) -> None:
+    """The bid deadline, where set, is in the future and at least the municipality's minimum
+    bidding period after the solicitation becomes public (its publish date, or now when it has
+    none or that date has passed). Checked when dates are entered, when a split is proposed
+    and at publishing, so nobody learns it after every head approved."""
+    due = solicitation.bids_due_at
+    if due is None:
+        return
+    now = now or db_now()
+    if due <= now:
+        raise ValidationFailed(
+            "The bid deadline has passed: set a later bid deadline.",
+            field="bids_due_at",
+            code="deadline_passed",
+        )
+    days = solicitation.municipality.minimum_bidding_days
+    publish_at = solicitation.publish_at
+    public_from = publish_at if publish_at is not None and publish_at > now else now
+    if due < public_from + dt.timedelta(days=days):
+        after = "the publish date" if public_from is publish_at else "today"
+        raise ValidationFailed(
+            f"The bid deadline must be at least {days} days after {after}: set a later bid "
+            "deadline" + (" or an earlier publish date." if public_from is publish_at else "."),
+            field="bids_due_at",
+            code="bidding_period_too_short",
+        )

@@ -21,6 +21,7 @@ from procurements import allocation
 from procurements.models import CostSplitShare, CostSplitVersion, Participation, Solicitation
 from procurements.services.common import (
     Status,
+    check_bidding_period,
     lock_solicitation,
     require_editable,
     require_officer,
@@ -188,10 +189,22 @@ def cost_split_propose(*, actor: TenantActor, solicitation: Solicitation, **requ
     solicitation = lock_solicitation(actor, solicitation)
     require_editable(solicitation)
     check_everyone_answered(solicitation)
+    _check_dates_before_approval(solicitation)
     cleaned = _clean_request(solicitation, **request)
     version = _create_version(actor, solicitation, **cleaned)
     _notify_heads(actor, version)
     return version
+
+
+def _check_dates_before_approval(solicitation: Solicitation) -> None:
+    """Heads approve a split only for dates that can be published: a deadline that has passed
+    or is too close is refused now, naming the date to edit, not after every approval."""
+    try:
+        check_bidding_period(solicitation)
+    except ValidationFailed as error:
+        raise ValidationFailed(
+            f"Edit the key dates first: {error.message}", code=error.code, field="bids_due_at"
+        ) from None
 
 
 def _create_version(actor, solicitation, *, method, inputs, in_kind, note) -> Version:

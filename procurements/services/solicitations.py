@@ -1,20 +1,28 @@
-"""Solicitations: open a draft, edit it, publish, cancel, and close at the bid deadline."""
+"""Solicitations: open a draft, edit it, publish (now or scheduled), cancel, and release and
+close at the publish date and the bid deadline."""
 
 import datetime as dt
 import itertools
+from typing import NamedTuple
 
 from django.db import transaction
+from django.db.models import Q
 from django.db.models.functions import Now
+from django.urls import reverse
+from django.utils import timezone
 
 from departments.models import Department
+from departments.selectors import heads_of
 from departments.tenancy import SystemActor, TenantActor
 from p3hub.audit import Verb
 from p3hub.cleaning import clean_choice, clean_text
 from p3hub.clock import db_now
-from p3hub.errors import ValidationFailed
+from p3hub.errors import ApplicationError, ValidationFailed
+from p3hub.mail import email_people, site_link
 from procurements.models import Participation, ReferenceCounter, Solicitation
 from procurements.services.common import (
     Status,
+    check_bidding_period,
     check_department,
     lock_solicitation,
     require_editable,
@@ -102,6 +110,7 @@ def solicitation_create(
         **fields,
     )
     _check_dates(solicitation)
+    check_bidding_period(solicitation)
     solicitation.reference = _next_reference(actor)
     solicitation.save()
     Participation.lifecycle.create(
@@ -131,6 +140,8 @@ def solicitation_update(
     _check_dates(solicitation)
     after = _snapshot(solicitation)
     changed = [name for name in after if after[name] != before[name]]
+    if set(changed) & set(DATE_FIELDS):
+        check_bidding_period(solicitation)
     if changed:
         solicitation.save(update_fields=[*changed, "updated_at"])
         actor.audit(
@@ -142,47 +153,134 @@ def solicitation_update(
     return solicitation
 
 
-def _check_ready_to_publish(solicitation: Solicitation) -> None:
+class Blocker(NamedTuple):
+    """Why a solicitation cannot be published now, and the input to edit (or None)."""
+
+    code: str
+    message: str
+    field: str | None
+
+
+def _check_state(solicitation: Solicitation) -> None:
+    if solicitation.status in (Status.DRAFT, Status.IN_APPROVAL):
+        raise ValidationFailed(
+            "Every participating department head must approve the current cost split.",
+            field="cost_split",
+            code="not_approved",
+        )
+    if solicitation.status != Status.APPROVED:
+        label = solicitation.get_status_display().lower()
+        raise ValidationFailed(f"This solicitation is {label}.", code="invalid_transition")
+
+
+def _check_key_dates(solicitation: Solicitation) -> None:
     missing = [name for name in DATE_FIELDS[1:] if getattr(solicitation, name) is None]
     if missing:
         raise ValidationFailed("Set every key date before publishing.", field=missing[0])
-    if solicitation.bids_due_at <= db_now():
-        raise ValidationFailed("The bid deadline has passed.", field="bids_due_at")
+    check_bidding_period(solicitation)
+
+
+def _check_criteria(solicitation: Solicitation) -> None:
     weights = list(solicitation.criteria.values_list("weight", "is_price"))
     if sum(w for w, _ in weights) != 100 or sum(p for _, p in weights) != 1:
         raise ValidationFailed(
             "Evaluation criteria must total 100 with one price criterion.", field="criteria"
         )
-    # An invited department could otherwise never join: published is not editable.
-    check_everyone_answered(solicitation)
+
+
+# What publishing needs besides the state and the split, in the order they are reported.
+# An invited department could otherwise never join: published is not editable.
+READY_CHECKS = (_check_key_dates, _check_criteria, check_everyone_answered)
+
+
+def publish_blockers(solicitation: Solicitation) -> list[Blocker]:
+    """Everything that stops the solicitation from being published now, each with the input to
+    edit: the one answer to "can it be published" for the status panel, the confirm page and
+    the API. Empty: it can be."""
+    found = []
+    for check in (_check_state, check_split_publishable, *READY_CHECKS):
+        if check is check_split_publishable and found and found[0].code == "not_approved":
+            continue  # one message for "the heads have not approved yet"
+        try:
+            check(solicitation)
+        except ApplicationError as error:
+            field = "cost_split" if check is check_split_publishable else error.field
+            found.append(Blocker(error.code, error.message, field))
+    return found
 
 
 @transaction.atomic
 def solicitation_publish(*, actor: TenantActor, solicitation: Solicitation) -> Solicitation:
     """An officer publishes: only an approved solicitation whose current split every
-    participating department approved, and whose shares add up exactly (invariant 4)."""
+    participating department approved, and whose shares add up exactly (invariant 4).
+
+    Before its publish date it is scheduled: public from that date by the database clock
+    (selectors.with_status_now), recorded later by beat (`solicitations_release_due`). The
+    publish date is kept as entered; set to now only when there is none."""
     solicitation = lock_solicitation(actor, solicitation)
     lifecycle.check(solicitation, "publish", actor)
     check_split_publishable(solicitation)
-    _check_ready_to_publish(solicitation)
+    for check in READY_CHECKS:
+        check(solicitation)
     now = db_now()
     publish_at = solicitation.publish_at
-    if publish_at is None or publish_at > now:
-        publish_at = now
+    if publish_at is not None and publish_at > now:
+        lifecycle.apply(solicitation, "schedule", actor=actor, changes={"published_at": publish_at})
+        _notify_heads(solicitation, "scheduled")
+        return solicitation
     lifecycle.apply(
         solicitation,
         "publish",
         actor=actor,
-        changes={"publish_at": publish_at, "published_at": now},
+        changes={"publish_at": publish_at or now, "published_at": now},
     )
+    _notify_heads(solicitation, "published")
     return solicitation
+
+
+def _notify(solicitation: Solicitation, event: str, people) -> int:
+    """E-mail `people` about `event` once each (the key), after commit, in the zone."""
+    municipality = solicitation.municipality
+    slug = municipality.slug
+    with timezone.override(municipality.zone):
+        return email_people(
+            key=f"solicitation-{event}:{solicitation.pk}",
+            people=people,
+            template=f"procurements/email/solicitation_{event}",
+            context={
+                "solicitation": solicitation,
+                "municipality": municipality,
+                "public_link": site_link(
+                    reverse("solicitation-public", args=[slug, solicitation.reference])
+                ),
+                "manage_link": site_link(
+                    reverse("solicitation-manage", args=[slug, solicitation.reference])
+                ),
+            },
+            municipality=municipality,
+        )
+
+
+def _notify_heads(solicitation: Solicitation, event: str) -> int:
+    return _notify(solicitation, event, heads_of(solicitation.joined_departments()))
+
+
+def cancel_recipients(solicitation: Solicitation) -> list:
+    """Whom a cancellation is told to: the heads of the joined departments and the officer who
+    created it, each once."""
+    people = list(heads_of(solicitation.joined_departments()).order_by("pk"))
+    creator = solicitation.created_by
+    if creator.is_active and all(person.pk != creator.pk for person in people):
+        people.append(creator)
+    return people
 
 
 @transaction.atomic
 def solicitation_cancel(
     *, actor: TenantActor, solicitation: Solicitation, reason: str
 ) -> Solicitation:
-    """An officer cancels before award, with a reason the public will see."""
+    """An officer cancels before award, with a reason the public will see: a solicitation that
+    was ever public stays public with the notice (selectors.solicitations_public)."""
     solicitation = lock_solicitation(actor, solicitation)
     lifecycle.check(solicitation, "cancel", actor)
     reason = clean_text(reason, field="reason", limit=5000, required=True)
@@ -190,10 +288,33 @@ def solicitation_cancel(
         solicitation,
         "cancel",
         actor=actor,
-        changes={"cancel_reason": reason},
+        changes={"cancel_reason": reason, "cancelled_at": db_now()},
         details={"reason": reason},
     )
+    _notify(solicitation, "cancelled", cancel_recipients(solicitation))
     return solicitation
+
+
+def _system(solicitation: Solicitation) -> SystemActor:
+    return SystemActor(solicitation.municipality)
+
+
+def solicitations_release_due(*, batch: int = 500) -> int:
+    """Record `published` for scheduled solicitations whose publish date has passed by the
+    database clock. Reads already show them public; this writes down what the clock decided,
+    with the audit event, and tells the heads. Idempotent like the close sweep: SKIP LOCKED,
+    and each row moves once, by whoever holds its lock."""
+    with transaction.atomic():
+        due = list(
+            Solicitation.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(status=Status.SCHEDULED, publish_at__lte=Now())
+            .select_related("municipality", "created_by")
+            .order_by("publish_at", "pk")[:batch]
+        )
+        for solicitation in due:
+            lifecycle.apply(solicitation, "release", actor=_system(solicitation))
+            _notify_heads(solicitation, "published")
+    return len(due)
 
 
 def solicitations_close_due(*, batch: int = 500) -> int:
@@ -201,14 +322,21 @@ def solicitations_close_due(*, batch: int = 500) -> int:
     database clock. Reads already show them closed (selectors.with_status_now); this only
     writes down what the clock decided, with the audit event. Beat runs it; running it twice,
     or on two workers at once, is harmless: rows are taken with SKIP LOCKED and each is moved
-    once, by whoever holds its lock."""
+    once, by whoever holds its lock. A scheduled one whose deadline passed with no worker
+    running is released first (two events, as the clock saw them)."""
     with transaction.atomic():
         due = list(
             Solicitation.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(status=Status.PUBLISHED, bids_due_at__lte=Now())
-            .select_related("municipality")
+            .filter(
+                Q(status=Status.PUBLISHED) | Q(status=Status.SCHEDULED, publish_at__lte=Now()),
+                bids_due_at__lte=Now(),
+            )
+            .select_related("municipality", "created_by")
             .order_by("bids_due_at", "pk")[:batch]
         )
         for solicitation in due:
-            lifecycle.apply(solicitation, "close", actor=SystemActor(solicitation.municipality))
+            if solicitation.status == Status.SCHEDULED:
+                lifecycle.apply(solicitation, "release", actor=_system(solicitation))
+                _notify_heads(solicitation, "published")
+            lifecycle.apply(solicitation, "close", actor=_system(solicitation))
     return len(due)

@@ -2,11 +2,15 @@
 re-renders the workspace with that form's errors; success redirects back to its section."""
 
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.formats import date_format
 from django.views.generic import TemplateView
 
 from departments import selectors as department_selectors
 from departments.views.base import ServiceFormMixin, get_or_404
+from departments.views.confirm import ConfirmActionMixin
+from p3hub.clock import db_now
 from p3hub.money import format_amount
 from procurements import forms, selectors, services
 from procurements.views.base import split_table
@@ -232,8 +236,54 @@ class DocumentAddView(SolicitationActionView):
         return f"“{document.title}” was attached."
 
 
-class PublishView(SolicitationActionView):
+def shown_when(value) -> str:
+    """A date as the pages show it, in the municipality's zone (the view runs in it)."""
+    return date_format(timezone.localtime(value), "D j M Y H:i T")
+
+
+def _codes(departments) -> str:
+    codes = [department.code for department in departments]
+    return " and ".join([", ".join(codes[:-1]), codes[-1]] if len(codes) > 1 else codes)
+
+
+class SolicitationConfirmMixin(ConfirmActionMixin):
+    """The confirm step of an action on one solicitation, back to its status panel."""
+
+    def confirm_back_url(self) -> str:
+        return self.detail_url("status")
+
+    def confirm_breadcrumbs(self):
+        return [
+            ("Solicitations", self.tenant_url("solicitation-manage-list")),
+            (self.solicitation.reference, self.detail_url()),
+        ]
+
+
+class PublishView(SolicitationConfirmMixin, SolicitationActionView):
     form_name, fragment = "publish_form", "status"
+    confirm_button = "Publish"
+
+    @property
+    def confirm_title(self) -> str:
+        return f"Publish {self.solicitation.reference}?"
+
+    def confirm_blockers(self) -> list[str]:
+        return [blocker.message for blocker in services.publish_blockers(self.solicitation)]
+
+    def confirm_consequences(self) -> list[str]:
+        solicitation = self.solicitation
+        publish_at = solicitation.publish_at
+        if publish_at is not None and publish_at > db_now():
+            becomes = (
+                f"It becomes public on {shown_when(publish_at)}; until then only staff see it."
+            )
+        else:
+            becomes = "It becomes public now: vendors and the public can see it at once."
+        sentences = [becomes, f"Bids close {shown_when(solicitation.bids_due_at)}."]
+        joined = solicitation.joined_departments()
+        if joined:
+            sentences.append(f"The heads of {_codes(joined)} are told by e-mail.")
+        return sentences
 
     def build_form(self, data=None, files=None):
         return forms.NoInputForm(data)
@@ -242,11 +292,38 @@ class PublishView(SolicitationActionView):
         return services.solicitation_publish(actor=self.actor, solicitation=self.solicitation)
 
     def success_message(self, solicitation):
+        if solicitation.status == solicitation.Status.SCHEDULED:
+            return (
+                f"{solicitation.reference} is scheduled: it becomes public on "
+                f"{shown_when(solicitation.publish_at)}."
+            )
         return f"{solicitation.reference} is published: vendors and the public can see it now."
 
 
-class CancelView(SolicitationActionView):
+class CancelView(SolicitationConfirmMixin, SolicitationActionView):
     form_name, fragment = "cancel_form", "status"
+    confirm_button = "Cancel solicitation"
+    confirm_button_class = "button button--warning"
+    confirm_back_label = "Keep it, go back"
+
+    @property
+    def confirm_title(self) -> str:
+        return f"Cancel {self.solicitation.reference}?"
+
+    def confirm_consequences(self) -> list[str]:
+        solicitation = self.solicitation
+        if solicitation.is_public:
+            public = "The public page will show the cancellation notice with your reason."
+        else:
+            public = "It was never public, so it stays hidden from the public."
+        told = len(services.cancel_recipients(solicitation))
+        people = "person is" if told == 1 else "people are"
+        return [
+            public,
+            f"{told} {people} e-mailed: the heads of the participating departments and the "
+            "officer who created it.",
+            "This cannot be undone.",
+        ]
 
     def build_form(self, data=None, files=None):
         return forms.ReasonForm(data)

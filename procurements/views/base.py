@@ -11,7 +11,9 @@ from procurements.models import CostSplitVersion, Solicitation
 
 PAGE_SIZE = 20
 HISTORY_LIMIT = 100  # the full trail is on the audit page
-PUBLIC_STATUSES = [(s.value, s.label) for s in Solicitation.Status if s in Solicitation.PUBLIC]
+PUBLIC_STATUSES = [
+    (s.value, s.label) for s in Solicitation.Status if s in selectors.PUBLIC_STATUSES
+]
 
 
 def split_table(result: dict, descriptions: dict, currency: str, caption: str) -> dict:
@@ -70,6 +72,10 @@ class FilteredListMixin:
     def filter_departments(self):
         raise NotImplementedError
 
+    def filter_sorts(self) -> dict | None:
+        """{value: label} of the orders offered (the first is the default), or None."""
+        return None
+
     def solicitations(self, **filters):
         raise NotImplementedError
 
@@ -78,6 +84,7 @@ class FilteredListMixin:
             request.GET or None,
             statuses=self.filter_statuses(),
             departments=self.filter_departments(),
+            sorts=self.filter_sorts(),
         )
         context, status = {"form": form}, 200
         if form.is_bound and not form.is_valid():

@@ -98,8 +98,18 @@ class SolicitationDetailView(SolicitationMixin, TemplateView):
             participations=self.participations(),
             history=self.history(),
             editable=solicitation.status in Solicitation.EDITABLE,
+            publish_blockers=self.publish_blockers(),
         )
         return super().get_context_data(**kwargs)
+
+    def publish_blockers(self) -> list[dict]:
+        """What the status panel says stops publishing, each with a link to what to edit."""
+        if self.solicitation.status not in Solicitation.EDITABLE:
+            return []
+        return [
+            {"message": blocker.message, "link": blocker_link(blocker.field)}
+            for blocker in services.publish_blockers(self.solicitation)
+        ]
 
     def history(self) -> list:
         events = list(selectors.solicitation_history(self.solicitation)[:HISTORY_LIMIT])
@@ -140,6 +150,19 @@ class SolicitationDetailView(SolicitationMixin, TemplateView):
             lines=list(selectors.line_items_of(self.solicitation)),
             currency=self.currency,
         )
+
+
+# Where the workspace edits what a publish blocker names (services.publish_blockers).
+BLOCKER_LINKS = {
+    **{name: f"#id_edit-{name}" for name in Solicitation.DATE_FIELDS},
+    "criteria": "#criteria",
+    "departments": "#participants",
+    "cost_split": "#cost-split",
+}
+
+
+def blocker_link(field: str | None) -> str:
+    return BLOCKER_LINKS.get(field or "", "#status")
 
 
 def split_initial(version: CostSplitVersion | None, currency: str) -> dict:

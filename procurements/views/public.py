@@ -24,8 +24,13 @@ class PublicSolicitationListView(MunicipalityPage, FilteredListMixin, TemplateVi
     def filter_departments(self):
         return self.municipality.departments.order_by("code")
 
-    def solicitations(self, **filters):
-        return selectors.solicitations_public(municipality=self.municipality, **filters)
+    def filter_sorts(self):
+        return selectors.PUBLIC_SORTS
+
+    def solicitations(self, *, sort: str = "", **filters):
+        return selectors.solicitations_public(
+            municipality=self.municipality, sort=sort or "deadline", **filters
+        )
 
 
 class PublicSolicitationDetailView(MunicipalityPage, TemplateView):

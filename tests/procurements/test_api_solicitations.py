@@ -141,23 +141,33 @@ def test_story_from_draft_to_the_public_list_through_the_api(
     )
     assert approved["status"] == "approved"
     assert inbox() == []
-    published = ok(officer.post(url(reference, "publish/")))
-    assert published["status"] == "published"
-
-    # and an anonymous visitor finds it in the public API, without the split internals
+    # (its publish date is tomorrow: it is scheduled, and nobody outside sees it yet)
+    scheduled = ok(officer.post(url(reference, "publish/")))
+    assert scheduled["status"] == "scheduled"
+    assert scheduled["status_display"].startswith("Scheduled for ")
+    assert scheduled["publish_at"] == created["publish_at"]  # kept as entered
     anonymous = api_as(None)
+    ok(anonymous.get(f"/api/v1/public/solicitations/riverton/{reference}/"), 404)
+
+    # When the database clock passes the publish date (no worker has run)
+    Solicitation.objects.filter(reference=reference).update(
+        publish_at=future(-1), published_at=future(-1)
+    )
+
+    # an anonymous visitor finds it in the public API, without the split internals
     listed = ok(anonymous.get("/api/v1/public/solicitations/", {"q": "Main St & Elm"}))
     assert reference in [s["reference"] for s in listed["results"]]
     mine = ok(anonymous.get("/api/v1/public/solicitations/", {"q": reference}))["results"]
     assert [(s["municipality"], s["reference"]) for s in mine] == [("riverton", reference)]
     detail = ok(anonymous.get(f"/api/v1/public/solicitations/riverton/{reference}/"))
+    assert (detail["status"], detail["status_display"]) == ("published", "Published")
     assert [d["code"] for d in detail["departments"]] == ["PSD", "TRN"]
     assert [i["description"] for i in detail["line_items"]] == ["Traffic camera", "Speed sensor"]
     assert "table" not in detail and "estimated_unit_price" not in detail["line_items"][0]
 
     # and the history tells the whole story, newest first
     verbs = [e["verb"] for e in ok(officer.get(url(reference, "history/")))["results"]]
-    assert verbs[0] == "solicitation.publish" and verbs[-1] == "solicitation.create"
+    assert verbs[0] == "solicitation.schedule" and verbs[-1] == "solicitation.create"
     assert {
         "cost_split.propose",
         "share.approve",

@@ -147,7 +147,9 @@ def test_exact_shares_propose_a_version_and_a_complete_approval_publishes(
     for username, code in (("head.trn", "TRN"), ("head.psd", "PSD")):
         approve_as(client, personas, username, cameras, version, departments[code])
     client.force_login(personas["officer"])
-    assert client.post(manage(cameras, "publish/")).status_code == 302
+    confirm = client.post(manage(cameras, "publish/"))  # the button leads to the confirm step
+    assert confirm.status_code == 200 and "It becomes public now" in text(confirm)
+    assert client.post(manage(cameras, "publish/"), {"confirmed": "1"}).status_code == 302
     cameras.refresh_from_db()
     assert cameras.status == Solicitation.Status.PUBLISHED
 
