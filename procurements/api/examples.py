@@ -110,6 +110,8 @@ SOLICITATION = {
     "bids_due_at": "2026-03-30T14:00:00-05:00",
     "opening_at": "2026-03-31T10:00:00-05:00",
     "published_at": None,
+    "status_note": None,
+    "rejection": None,
     "created_at": "2026-02-20T15:04:05-06:00",
     "updated_at": "2026-02-20T15:04:05-06:00",
 }

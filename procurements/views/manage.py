@@ -139,6 +139,7 @@ class SolicitationDetailView(SolicitationMixin, TemplateView):
             departments=self.solicitation.joined_departments(),
             lines=list(selectors.line_items_of(self.solicitation)),
             currency=self.currency,
+            invited=selectors.invited_departments_of(self.solicitation),
         )
 
 
