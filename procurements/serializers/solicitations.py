@@ -38,10 +38,8 @@ class SolicitationSerializer(serializers.ModelSerializer):
         help_text="What holds the solicitation up, as its status on the pages says it "
         "(“Rejected by PSD: <reason>”), or null."
     )
-    rejection = RejectionSerializer(
-        read_only=True,
-        allow_null=True,
-        help_text="The rejection of the latest split version, until a new one is proposed.",
+    rejection = serializers.SerializerMethodField(
+        help_text="The rejection of the latest split version, until a new one is proposed."
     )
     lead_department = serializers.CharField(source="lead_department.code")
     departments = serializers.SerializerMethodField(
@@ -55,6 +53,27 @@ class SolicitationSerializer(serializers.ModelSerializer):
 
     def get_departments(self, solicitation) -> list[str]:
         return joined_codes(solicitation)
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "nullable": True,
+            "properties": {
+                "department": {"type": "string", "description": "Who rejected: a code."},
+                "reason": {"type": "string"},
+                "by": {"type": "string", "description": "The head, as the pages name them."},
+                "at": {"type": "string", "format": "date-time", "nullable": True},
+                "version": {"type": "integer", "description": "The version rejected."},
+                "next_step": {"type": "string", "description": "What the officer does next."},
+            },
+            "required": ["department", "reason", "by", "at", "version", "next_step"],
+        }
+    )
+    def get_rejection(self, solicitation) -> dict | None:
+        rejection = solicitation.rejection
+        if rejection is None:
+            return None
+        return RejectionSerializer(rejection, context=self.context).data
 
     def get_status_note(self, solicitation) -> str | None:
         rejection = solicitation.rejection

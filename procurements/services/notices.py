@@ -37,24 +37,26 @@ def _inbox_link(solicitation: Solicitation) -> str:
     return site_link(reverse("approval-inbox", args=[solicitation.municipality.slug]))
 
 
+def _creator(solicitation: Solicitation) -> list[User]:
+    """The officer who created the solicitation, while still an active officer of its
+    municipality with an active account (nobody otherwise)."""
+    return list(
+        User.objects.filter(
+            pk=solicitation.created_by_id,
+            is_active=True,
+            memberships__municipality_id=solicitation.municipality_id,
+            memberships__role=Membership.Role.OFFICER,
+            memberships__is_active=True,
+        ).distinct()
+    )
+
+
 def _officer_and_lead_heads(solicitation: Solicitation) -> list[User]:
-    """The officer who created the solicitation (while still an active officer of its
-    municipality) and the lead department's heads, each once."""
-    officer = User.objects.filter(
-        pk=solicitation.created_by_id,
-        is_active=True,
-        memberships__municipality_id=solicitation.municipality_id,
-        memberships__role=Membership.Role.OFFICER,
-        memberships__is_active=True,
-    ).distinct()
-    people = {person.pk: person for person in officer}
+    """The creating officer and the lead department's heads, each once."""
+    people = {person.pk: person for person in _creator(solicitation)}
     for head in heads_of([solicitation.lead_department]).order_by("pk"):
         people.setdefault(head.pk, head)
     return list(people.values())
-
-
-def _officer(solicitation: Solicitation) -> list[User]:
-    return [p for p in _officer_and_lead_heads(solicitation) if p.pk == solicitation.created_by_id]
 
 
 def _context(solicitation: Solicitation, **extra) -> dict:
@@ -221,7 +223,7 @@ def notify_share_rejected(share: CostSplitShare) -> int:
     solicitation = version.solicitation
     return _send(
         f"split-rejected:{version.pk}",
-        _officer(solicitation),
+        _creator(solicitation),
         "split_rejected",
         solicitation,
         version=version,

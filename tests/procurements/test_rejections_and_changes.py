@@ -116,6 +116,15 @@ def test_a_new_version_or_a_cancellation_clears_the_rejection(
     assert "Rejected by" not in text(client.get("/riverton/manage/solicitations/"))
 
 
+def test_the_split_form_starts_from_the_rejected_version(client, personas, cameras, rejected):
+    client.force_login(personas["officer"])
+
+    html = client.get(manage(cameras)).content.decode()
+
+    assert re.search(r'value="percentage"[^>]*checked', html)
+    assert re.search(r'name="percentages\.PSD"[^>]*value="40"', html)
+
+
 def test_an_edit_after_the_rejection_keeps_saying_it_until_a_new_version(
     client, personas, actor, cameras, rejected
 ):
