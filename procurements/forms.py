@@ -13,6 +13,7 @@ from p3hub.errors import ApplicationError
 from p3hub.files import DOCUMENT_KINDS, accept_attribute, kinds_list, megabytes
 from p3hub.forms import NoInputForm, OpenChoiceField, ServiceForm, TextInput, number_field
 from procurements.models import CostSplitVersion, Solicitation
+from procurements.services.cost_splits import NOT_YET_JOINED
 from procurements.services.criteria import MAX_CRITERIA
 
 Method = CostSplitVersion.Method
@@ -212,8 +213,14 @@ class CostSplitForm(PrefixedIds, ServiceForm):
 
     id_prefix = "split"
 
-    def __init__(self, *args, departments, lines, currency: str, **kwargs):
+    # What the form says of an invited department in place of its inputs.
+    NOT_YET_JOINED = NOT_YET_JOINED
+
+    def __init__(self, *args, departments, lines, currency: str, invited=(), **kwargs):
+        """`departments` share the cost (they joined); `invited` ones are shown without
+        inputs until they join."""
         self.departments, self.lines, self.group_errors = list(departments), list(lines), {}
+        self.invited = list(invited)
         fields = {"in_kind_amount": number_field("In-kind amount", help_text=f"In {currency}.")}
         for code in self.codes:
             fields[f"percentages.{code}"] = number_field(f"{code} (%)")

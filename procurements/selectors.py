@@ -1,8 +1,20 @@
 """Every read of procurement data that depends on who asks: tenant staff see their own
 municipality's solicitations in every state; the public sees published ones only."""
 
-from django.db.models import Case, CharField, F, Prefetch, Q, QuerySet, Value, When
-from django.db.models.functions import Now
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Concat, Now, NullIf, Trim
 
 from departments.tenancy import TenantActor
 from p3hub.errors import NotFound, get_or_not_found
@@ -80,11 +92,50 @@ def solicitations_sorted(solicitations, sort: str):
     ).order_by("open_rank", F("open_due").asc(nulls_last=True), "-bids_due_at", "-id")
 
 
+def _display_name(prefix: str):
+    """User.display_name in SQL: the full name, or the username when there is none."""
+    full = Trim(Concat(F(f"{prefix}first_name"), Value(" "), F(f"{prefix}last_name")))
+    return Coalesce(NullIf(full, Value("")), F(f"{prefix}username"), output_field=CharField())
+
+
+def with_rejection(solicitations: QuerySet[Solicitation]) -> QuerySet[Solicitation]:
+    """Annotate why a solicitation in approval is stuck: its latest split version was
+    rejected (no newer one proposed yet). One subquery per field of the row's query, so lists
+    keep their query count; `Solicitation.rejection` reads them."""
+    newer = CostSplitVersion.objects.filter(
+        solicitation_id=OuterRef("version__solicitation_id"), number__gt=OuterRef("version__number")
+    )
+    rejected = (
+        CostSplitShare.objects.filter(
+            version__solicitation=OuterRef("pk"),
+            version__solicitation__status=Solicitation.Status.IN_APPROVAL,
+            version__status=CostSplitVersion.Status.REJECTED,
+            status=CostSplitShare.Status.REJECTED,
+        )
+        .exclude(Exists(newer))
+        .annotate(decider=_display_name("decided_by__"))
+        .order_by("-version__number", "department__code")
+    )
+
+    def field(name: str):
+        return Subquery(rejected.values(name)[:1])
+
+    return solicitations.annotate(
+        rejection_department=field("department__code"),
+        rejection_department_name=field("department__name"),
+        rejection_reason=field("reason"),
+        rejection_by=field("decider"),
+        rejection_at=field("decided_at"),
+        rejection_version=field("version__number"),
+    )
+
+
 def solicitations_for(
     actor: TenantActor, *, q: str = "", status: str = "", department: str = ""
 ) -> QuerySet[Solicitation]:
     """The actor's municipality's solicitations, newest first, filtered for the lists."""
     solicitations = with_status_now(Solicitation.objects.filter(municipality=actor.municipality))
+    solicitations = with_rejection(solicitations)
     return (
         _filtered(solicitations, q=q, status=status, department=department)
         .select_related("lead_department", "municipality")
@@ -168,6 +219,17 @@ def participation_get(solicitation: Solicitation, pk) -> Participation:
     return participation
 
 
+def invited_departments_of(solicitation: Solicitation) -> list:
+    """Departments invited and not yet answering, by code: they cannot share the cost until
+    they join. Reads the participations a selector prefetched."""
+    invited = [
+        p.department
+        for p in solicitation.participations.all()
+        if p.status == Participation.Status.INVITED
+    ]
+    return sorted(invited, key=lambda department: department.code)
+
+
 def split_versions_of(solicitation: Solicitation) -> QuerySet[CostSplitVersion]:
     """Every version, newest first, with its shares (department and decider joined)."""
     shares = CostSplitShare.objects.select_related("department", "decided_by")
@@ -189,19 +251,47 @@ def current_split_of(solicitation: Solicitation) -> CostSplitVersion | None:
 def approvals_pending_for(actor: TenantActor) -> QuerySet[CostSplitShare]:
     """The shares awaiting the actor's decision as head: of the departments they head, in
     proposed versions of their municipality's solicitations in approval, oldest first."""
+    shares = CostSplitShare.objects.filter(
+        department_id__in=actor.headed_department_ids,
+        status=CostSplitShare.Status.PENDING,
+        version__status=CostSplitVersion.Status.PROPOSED,
+        version__solicitation__municipality=actor.municipality,
+        # A cancelled solicitation keeps its last proposed version, but nobody can decide it.
+        version__solicitation__status=Solicitation.Status.IN_APPROVAL,
+    )
     return (
-        CostSplitShare.objects.filter(
-            department_id__in=actor.headed_department_ids,
-            status=CostSplitShare.Status.PENDING,
-            version__status=CostSplitVersion.Status.PROPOSED,
-            version__solicitation__municipality=actor.municipality,
-            # A cancelled solicitation keeps its last proposed version, but nobody can decide it.
-            version__solicitation__status=Solicitation.Status.IN_APPROVAL,
-        )
+        with_decided_before(shares)
         .select_related(
             "department", "version__solicitation__lead_department", "version__created_by"
         )
         .order_by("version__created_at", "department__code")
+    )
+
+
+def with_decided_before(shares: QuerySet[CostSplitShare]) -> QuerySet[CostSplitShare]:
+    """Annotate each share with its department's latest decision on an earlier version of
+    the same solicitation (number, status, who, and that version's allocation), so the inbox
+    shows "your amount before -> now" without a query per row
+    (`CostSplitShare.change_since_decided` reads them)."""
+    decided = (
+        CostSplitShare.objects.filter(
+            department_id=OuterRef("department_id"),
+            version__solicitation_id=OuterRef("version__solicitation_id"),
+            version__number__lt=OuterRef("version__number"),
+            decided_at__isnull=False,
+        )
+        .annotate(decider=_display_name("decided_by__"))
+        .order_by("-version__number")
+    )
+
+    def field(name: str):
+        return Subquery(decided.values(name)[:1])
+
+    return shares.annotate(
+        decided_before_number=field("version__number"),
+        decided_before_status=field("status"),
+        decided_before_by=field("decider"),
+        decided_before_result=field("version__result"),
     )
 
 

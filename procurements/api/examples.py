@@ -112,6 +112,8 @@ SOLICITATION = {
     "published_at": None,
     "status_display": "Draft",
     "cancelled_at": None,
+    "status_note": None,
+    "rejection": None,
     "created_at": "2026-02-20T15:04:05-06:00",
     "updated_at": "2026-02-20T15:04:05-06:00",
 }

@@ -3,13 +3,14 @@ versioned cost splits with each department's share (DESIGN.md sections 3, 4 and 
 per resource. Each status has its lifecycle table beside the field (p3hub.lifecycle)."""
 
 from procurements.models.common import OFFICERS_ONLY
-from procurements.models.cost_splits import CostSplitShare, CostSplitVersion
+from procurements.models.cost_splits import CostSplitShare, CostSplitVersion, ShareChange
 from procurements.models.participations import Participation
 from procurements.models.solicitations import (
     Criterion,
     Document,
     LineItem,
     ReferenceCounter,
+    Rejection,
     Solicitation,
 )
 
@@ -22,5 +23,7 @@ __all__ = [
     "LineItem",
     "Participation",
     "ReferenceCounter",
+    "Rejection",
+    "ShareChange",
     "Solicitation",
 ]

@@ -1,6 +1,8 @@
 """Versioned cost splits and each department's share of a version, with its head's decision
 (DESIGN.md 4 and 6)."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
 
@@ -197,3 +199,54 @@ class CostSplitShare(models.Model):
     @property
     def amount_minor(self) -> int:
         return self.version.share_minor(self.department)
+
+    @property
+    def change_since_decided(self) -> "ShareChange | None":
+        """What changed for the department since the last earlier version it decided, as
+        procurements.selectors.approvals_pending_for annotates it (None without a decision
+        or outside that selector)."""
+        number = getattr(self, "decided_before_number", None)
+        if number is None:
+            return None
+        result = getattr(self, "decided_before_result", None) or {}
+        return ShareChange(
+            department=self.department.code,
+            decided_number=number,
+            decided_status=self.decided_before_status,
+            decided_by=self.decided_before_by or "",
+            before_minor=result.get("departments", {}).get(self.department.code, 0),
+            now_minor=self.amount_minor,
+        )
+
+
+@dataclass(frozen=True)
+class ShareChange:
+    """One department's amount in the version it last decided, and in a newer one: what a
+    head reads before deciding again (issue 9: "PSD's share: USD 72,000.00 -> 80,000.00")."""
+
+    department: str
+    decided_number: int
+    decided_status: str
+    decided_by: str
+    before_minor: int
+    now_minor: int
+
+    @property
+    def changed(self) -> bool:
+        return self.before_minor != self.now_minor
+
+    @property
+    def decided_label(self) -> str:
+        return CostSplitShare.Status(self.decided_status).label.lower()
+
+    @classmethod
+    def between(cls, decided: CostSplitShare, share: CostSplitShare) -> "ShareChange":
+        """From the department's decided share of an earlier version to its share now."""
+        return cls(
+            department=share.department.code,
+            decided_number=decided.version.number,
+            decided_status=decided.status,
+            decided_by=decided.decided_by.display_name if decided.decided_by else "",
+            before_minor=decided.amount_minor,
+            now_minor=share.amount_minor,
+        )

@@ -1,5 +1,8 @@
 """Joint solicitations and what they buy: line items, evaluation criteria, documents."""
 
+import datetime as dt
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
 
@@ -197,6 +200,23 @@ class Solicitation(models.Model):
     def get_current_status_display(self) -> str:
         return self.Status(self.current_status).label
 
+    @property
+    def rejection(self) -> "Rejection | None":
+        """Why the solicitation is stuck in approval: its latest split version was rejected,
+        as procurements.selectors.solicitations_for annotates it (None otherwise, and for
+        rows read without that selector, such as the public's)."""
+        department = getattr(self, "rejection_department", None)
+        if department is None:
+            return None
+        return Rejection(
+            department=department,
+            department_name=self.rejection_department_name,
+            reason=self.rejection_reason,
+            by=self.rejection_by or "",
+            at=self.rejection_at,
+            version=self.rejection_version,
+        )
+
     def joined_departments(self) -> list[Department]:
         """The departments taking part, by code. Reads the participations a selector
         prefetched (no query then); otherwise one query."""
@@ -207,6 +227,29 @@ class Solicitation(models.Model):
             participations = participations.select_related("department")
         joined = [p.department for p in participations if p.status == Participation.Status.JOINED]
         return sorted(joined, key=lambda department: department.code)
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A department head's rejection of the latest split version, and what the officer does
+    next: what every status, badge and the API say until a new version is proposed."""
+
+    NEXT_STEP = "Edit the split or line items and propose a new version."
+
+    department: str
+    department_name: str
+    reason: str
+    by: str
+    at: dt.datetime | None
+    version: int
+
+    @property
+    def summary(self) -> str:
+        return f"Rejected by {self.department}: {self.reason}"
+
+    @property
+    def next_step(self) -> str:
+        return self.NEXT_STEP
 
 
 class ReferenceCounter(models.Model):

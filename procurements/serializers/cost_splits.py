@@ -173,10 +173,38 @@ class ApprovalSerializer(serializers.Serializer):
     payable = serializers.SerializerMethodField(help_text="What all departments pay together.")
     proposed_by = serializers.CharField(source="version.created_by.username")
     proposed_at = serializers.DateTimeField(source="version.created_at")
+    decided_before = serializers.SerializerMethodField(
+        help_text="The department's decision on the latest earlier version and its amount "
+        "then, or null when it decided none."
+    )
 
     @extend_schema_field(AMOUNT_SCHEMA)
     def get_amount(self, share) -> str:
         return amount(share.amount_minor, self.context)
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "nullable": True,
+            "properties": {
+                "version": {"type": "integer"},
+                "status": {"type": "string"},
+                "by": {"type": "string"},
+                "amount": AMOUNT_SCHEMA,
+            },
+            "required": ["version", "status", "by", "amount"],
+        }
+    )
+    def get_decided_before(self, share):
+        change = share.change_since_decided
+        if change is None:
+            return None
+        return {
+            "version": change.decided_number,
+            "status": change.decided_status,
+            "by": change.decided_by,
+            "amount": amount(change.before_minor, self.context),
+        }
 
     @extend_schema_field(AMOUNT_SCHEMA)
     def get_payable(self, share) -> str:

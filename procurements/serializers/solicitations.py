@@ -21,11 +21,29 @@ from procurements.serializers.line_items import LineItemSerializer
 from procurements.serializers.participations import ParticipationSerializer
 
 
+class RejectionSerializer(serializers.Serializer):
+    """Why a solicitation in approval is stuck: its latest split version was rejected."""
+
+    department = serializers.CharField(help_text="Code of the department that rejected.")
+    reason = serializers.CharField()
+    by = serializers.CharField(help_text="Who rejected, as named on the pages.")
+    at = serializers.DateTimeField(allow_null=True)
+    version = serializers.IntegerField(help_text="The split version rejected.")
+    next_step = serializers.CharField(help_text="What the officer does next.")
+
+
 class SolicitationSerializer(serializers.ModelSerializer):
     """A solicitation in a list: the row and its joined departments (prefetched)."""
 
     status = current_status()
     status_display = StatusDisplayField()
+    status_note = serializers.SerializerMethodField(
+        help_text="What holds the solicitation up, as its status on the pages says it "
+        "(“Rejected by PSD: <reason>”), or null."
+    )
+    rejection = serializers.SerializerMethodField(
+        help_text="The rejection of the latest split version, until a new one is proposed."
+    )
     lead_department = serializers.CharField(source="lead_department.code")
     departments = serializers.SerializerMethodField(
         help_text="Codes of the departments that joined (the lead department included)."
@@ -33,11 +51,36 @@ class SolicitationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Solicitation
-        fields = [*LIST_FIELDS, "created_at", "updated_at"]
+        fields = [*LIST_FIELDS, "status_note", "rejection", "created_at", "updated_at"]
         read_only_fields = fields
 
     def get_departments(self, solicitation) -> list[str]:
         return joined_codes(solicitation)
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "nullable": True,
+            "properties": {
+                "department": {"type": "string", "description": "Who rejected: a code."},
+                "reason": {"type": "string"},
+                "by": {"type": "string", "description": "The head, as the pages name them."},
+                "at": {"type": "string", "format": "date-time", "nullable": True},
+                "version": {"type": "integer", "description": "The version rejected."},
+                "next_step": {"type": "string", "description": "What the officer does next."},
+            },
+            "required": ["department", "reason", "by", "at", "version", "next_step"],
+        }
+    )
+    def get_rejection(self, solicitation) -> dict | None:
+        rejection = solicitation.rejection
+        if rejection is None:
+            return None
+        return RejectionSerializer(rejection, context=self.context).data
+
+    def get_status_note(self, solicitation) -> str | None:
+        rejection = solicitation.rejection
+        return None if rejection is None else rejection.summary
 
 
 class SolicitationDetailSerializer(SolicitationSerializer):

@@ -5,20 +5,17 @@ import json
 from collections.abc import Mapping
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.urls import reverse
 
-from departments.models import Membership
 from departments.tenancy import TenantActor
 from p3hub.audit import Verb
 from p3hub.cleaning import clean_amount, clean_choice, clean_text
 from p3hub.errors import InvalidTransition, NotFound, ValidationFailed
-from p3hub.mail import email_queue
 from p3hub.money import format_money
 from procurements import allocation
 from procurements.models import CostSplitShare, CostSplitVersion, Participation, Solicitation
+from procurements.services import notices
 from procurements.services.common import (
     Status,
     check_bidding_period,
@@ -36,6 +33,8 @@ INPUT_KEYS = {
     allocation.LINE_ITEM: "lines",
     allocation.QUANTITY: "quantities",
 }
+# Why an invited department has no share yet (the split form shows it in place of inputs).
+NOT_YET_JOINED = "invited, not yet joined: cannot share the cost until they join"
 METHOD_REFUSED = "“{value}” is not a split method: percentage, fixed, line_item or quantity."
 
 
@@ -192,7 +191,7 @@ def cost_split_propose(*, actor: TenantActor, solicitation: Solicitation, **requ
     _check_dates_before_approval(solicitation)
     cleaned = _clean_request(solicitation, **request)
     version = _create_version(actor, solicitation, **cleaned)
-    _notify_heads(actor, version)
+    _notify_heads(version)
     return version
 
 
@@ -274,7 +273,7 @@ def split_inputs_changed(actor: TenantActor, solicitation: Solicitation, *, rebu
                     in_kind=_in_kind_of(previous),
                     note=f"Recomputed from version {previous.number} after an edit.",
                 )
-            _notify_heads(actor, version)
+            _notify_heads(version)
             return
         except ValidationFailed:
             # The savepoint rolled back the moves made inside it; the row keeps its old state.
@@ -306,26 +305,10 @@ def _inputs_for_new_lines(previous: Version, solicitation: Solicitation) -> dict
     return inputs
 
 
-def _notify_heads(actor: TenantActor, version: Version) -> None:
-    heads = (
-        Membership.objects.filter(
-            role=Membership.Role.HEAD, is_active=True, department__in=version.departments.all()
-        )
-        .exclude(user__email="")
-        .select_related("user", "department")
-    )
-    solicitation = version.solicitation
-    link = settings.SITE_URL + reverse("approval-inbox", args=[actor.municipality.slug])
-    for membership in heads:
-        email_queue(
-            municipality=actor.municipality,
-            to=[membership.user.email],
-            subject=f"[{solicitation.reference}] Cost split v{version.number} awaits your approval",
-            body=(
-                f"{solicitation.title}\n\nA cost split (version {version.number}) needs your "
-                f"decision for {membership.department.name}.\n\nReview it: {link}\n"
-            ),
-        )
+def _notify_heads(version: Version) -> None:
+    """Every head of every department in the new version is e-mailed their share (once per
+    version and department, after commit)."""
+    notices.notify_proposed(version)
 
 
 def check_split_publishable(solicitation: Solicitation) -> Version:

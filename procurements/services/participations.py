@@ -9,6 +9,7 @@ from p3hub.audit import Verb
 from p3hub.clock import db_now
 from p3hub.errors import ValidationFailed, get_or_not_found
 from procurements.models import Participation, Solicitation
+from procurements.services import notices
 from procurements.services.common import (
     check_department,
     lock_solicitation,
@@ -45,16 +46,20 @@ def participation_invite(
             solicitation=solicitation, department=department, invited_by=actor.user
         )
         actor.audit(Verb.PARTICIPATION_INVITE, solicitation, after={"department": department.code})
-        return participation
-    if existing.status != Participation.Status.WITHDRAWN:
-        raise ValidationFailed(f"{department.code} {ALREADY[existing.status]}.", field="department")
-    return lifecycle.apply(
-        existing,
-        "invite",
-        actor=actor,
-        changes={"invited_by": actor.user, "responded_by": None, "responded_at": None},
-        details={"department": department.code},
-    )
+    else:
+        if existing.status != Participation.Status.WITHDRAWN:
+            message = f"{department.code} {ALREADY[existing.status]}."
+            raise ValidationFailed(message, field="department")
+        participation = lifecycle.apply(
+            existing,
+            "invite",
+            actor=actor,
+            changes={"invited_by": actor.user, "responded_by": None, "responded_at": None},
+            details={"department": department.code},
+        )
+    participation.solicitation = solicitation
+    notices.notify_invited(participation)
+    return participation
 
 
 def _lock_participation(actor, participation: Participation):
@@ -82,6 +87,7 @@ def _answer(actor, participation: Participation, move: str) -> Participation:
     )
     if move == "join":  # a decline leaves the split as it was
         split_inputs_changed(actor, solicitation, rebuild=False)
+    notices.notify_answered(participation)
     return participation
 
 
@@ -117,4 +123,5 @@ def participation_withdraw(*, actor: TenantActor, participation: Participation) 
     # declined department leaves the approvals standing.
     if was == Participation.Status.JOINED:
         split_inputs_changed(actor, solicitation, rebuild=False)
+    notices.notify_removed(participation, had_joined=was == Participation.Status.JOINED)
     return participation

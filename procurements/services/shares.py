@@ -10,6 +10,7 @@ from p3hub.cleaning import clean_text
 from p3hub.clock import db_now
 from p3hub.errors import InvalidTransition, ValidationFailed, get_or_not_found
 from procurements.models import CostSplitShare, CostSplitVersion, Solicitation
+from procurements.services import notices
 from procurements.services.common import Status, lock_solicitation
 
 Version = CostSplitVersion
@@ -63,6 +64,7 @@ def share_approve(*, actor: TenantActor, version: Version, department: Departmen
             version, "approve", actor=actor, details={"version": version.number}
         )
         Solicitation.lifecycle.apply(solicitation, "approve", actor=actor)
+        notices.notify_split_approved(version)
     return share
 
 
@@ -76,4 +78,5 @@ def share_reject(
     share = _decide(actor, version, department, "reject", reason=reason)
     version = share.version
     Version.lifecycle.apply(version, "reject", actor=actor, details={"version": version.number})
+    notices.notify_share_rejected(share)
     return share

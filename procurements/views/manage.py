@@ -88,7 +88,10 @@ class SolicitationDetailView(SolicitationMixin, TemplateView):
         current = next((v for v in versions if v.is_current), None)
         for version in versions:
             version.table = version_table(version, self.currency)
-        kwargs = {**facts, **self.blank_forms(facts, current), **kwargs}
+        # A new proposal starts from the version in force or, once none is (a rejection), from
+        # the latest: the officer edits the rejected split rather than retyping it.
+        start_from = current or next(iter(versions), None)
+        kwargs = {**facts, **self.blank_forms(facts, start_from), **kwargs}
         kwargs.update(
             currency=self.currency,
             zone=self.municipality.time_zone,
@@ -149,6 +152,7 @@ class SolicitationDetailView(SolicitationMixin, TemplateView):
             departments=self.solicitation.joined_departments(),
             lines=list(selectors.line_items_of(self.solicitation)),
             currency=self.currency,
+            invited=selectors.invited_departments_of(self.solicitation),
         )
 
 
