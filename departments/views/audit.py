@@ -7,6 +7,7 @@ from django.views.generic import TemplateView
 
 from departments import forms, selectors
 from departments.views.base import TenantViewMixin, partial_response
+from p3hub.formatting import zone_name
 from p3hub.money import format_money
 
 AUDIT_PAGE_SIZE = 50
@@ -83,7 +84,7 @@ class AuditTrailView(TenantViewMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         verbs, object_types = selectors.audit_vocabulary_for(self.actor)
         form = forms.AuditFilterForm(request.GET or None, verbs=verbs, object_types=object_types)
-        context = {"form": form, "zone": self.actor.municipality.time_zone}
+        context = {"form": form, "zone": zone_name(self.actor.municipality.time_zone)}
         status = 200
         if form.is_bound and not form.is_valid():
             status = 400

@@ -61,7 +61,7 @@ def test_newest_event_comes_first_and_times_are_in_the_municipalitys_zone(admin_
     body = response.content.decode()
     assert rows(response)[0] == newest.verb
     assert f"{chicago:%H:%M:%S} {chicago.tzname()}" in body
-    assert "Times are in America/Chicago" in body
+    assert "Times are in Central Time" in body
 
 
 def test_filters_by_action_person_and_object_type(admin_client):
@@ -197,7 +197,7 @@ def test_amounts_recorded_in_minor_units_read_as_money(personas):
     )
 
     assert audit_changes(event, contacts=True) == [
-        ("estimated_unit_price", "USD 2,500.00", "USD 2,600.50"),
+        ("estimated_unit_price", "$2,500.00", "$2,600.50"),
         ("quantity", "4.000", "4.000"),
     ]
 
