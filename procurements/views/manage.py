@@ -104,7 +104,11 @@ class SolicitationDetailView(SolicitationMixin, TemplateView):
 
     def history(self) -> list:
         events = list(selectors.solicitation_history(self.solicitation)[:HISTORY_LIMIT])
-        audit_rows(events, contacts=department_selectors.contacts_visible_to(self.actor))
+        audit_rows(
+            events,
+            contacts=department_selectors.contacts_visible_to(self.actor),
+            municipality=self.municipality,
+        )
         return events
 
     def participations(self) -> list:
