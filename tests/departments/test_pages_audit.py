@@ -277,4 +277,4 @@ def test_an_operator_edit_of_an_e_mail_address_is_withheld_from_members(client, 
     assert rows_of(body) == ["person.update"]
     assert "t.nguyen@riverton.example" not in body
     assert body.count("(e-mail withheld)") == 2  # before and after
-    assert "Person&#x27;s details changed" in body
+    assert "operator changed the details of" in body
