@@ -36,6 +36,7 @@ tenant_pages = [
         name="membership-revoke",
     ),
     path("audit/", audit.AuditTrailView.as_view(), name="audit-trail"),
+    path("audit/export.csv", audit.AuditTrailCSVView.as_view(), name="audit-trail-csv"),
 ]
 
 urlpatterns = [

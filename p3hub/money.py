@@ -191,12 +191,17 @@ def format_amount(minor: int, currency: str) -> str:
 
 
 def format_money(minor: int, currency: str) -> str:
-    """Render minor units as ``"USD 1,234.56"`` for pages and contract PDFs.
+    """Render minor units for pages, e-mails and contract PDFs: US dollars as people in the
+    US write them (``"$1,234.56"``, ``"-$1,234.56"``), every other currency with its code first
+    (``"EUR 1,234.56"``), since a bare symbol is ambiguous across the currencies sharing it.
 
-    The code goes first and the grouping is fixed (comma thousands, point decimals) so that a
-    contract reads the same whatever the server locale; localized display is a template concern.
+    The grouping is fixed (comma thousands, point decimals) so that a contract reads the same
+    whatever the server locale. ``parse_amount`` reads every one of these back.
     """
-    return f"{currency} {format_amount(minor, currency)}"
+    amount = format_amount(minor, currency)
+    if currency == "USD":
+        return f"-${amount[1:]}" if amount.startswith("-") else f"${amount}"
+    return f"{currency} {amount}"
 
 
 def allocate(total_minor: int, weights: Mapping[str, int]) -> dict[str, int]:
@@ -290,8 +295,8 @@ def parse_amount(value: object, currency: str) -> int:
     typed value (invariant 6). The sign is kept; whether an amount may be negative is the
     caller's rule.
     """
-    example = format_money(2_500 * 10 ** minor_units(currency), currency)
-    invalid = MoneyError(f"Enter an amount such as {example.removeprefix(currency + ' ')}.")
+    example = format_amount(2_500 * 10 ** minor_units(currency), currency)
+    invalid = MoneyError(f"Enter an amount such as {example}.")
     if isinstance(value, bool) or not isinstance(value, int | str | Decimal):
         raise invalid
     if isinstance(value, str):

@@ -235,6 +235,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "departments.context_processors.tenant",
             ],
+            # Dates, zones and money read the same on every page and in every e-mail.
+            "builtins": ["p3hub.templatetags.formatting"],
         },
     },
 ]

@@ -100,8 +100,12 @@ def _published_cameras() -> None:
     )
     departments = _departments()
     for code in ("TRN", "PSD"):
+        department = departments[code]
         services.share_approve(
-            actor=_actor(f"head.{code.lower()}"), version=version, department=departments[code]
+            actor=_actor(f"head.{code.lower()}"),
+            version=version,
+            department=department,
+            fund_code=department.fund_codes[0] if department.fund_codes else "",
         )
     services.solicitation_publish(actor=_actor("officer"), solicitation=solicitation)
 
@@ -124,6 +128,10 @@ def _study_awaiting_approval() -> None:
         in_kind_contributor="Acme Traffic Systems",
         in_kind_description="Year-1 traffic data licence, donated",
     )
+    psd = _departments()["PSD"]
     services.share_approve(
-        actor=_actor("head.psd"), version=version, department=_departments()["PSD"]
+        actor=_actor("head.psd"),
+        version=version,
+        department=psd,
+        fund_code=psd.fund_codes[0] if psd.fund_codes else "",
     )

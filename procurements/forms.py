@@ -185,6 +185,26 @@ class DocumentForm(PrefixedIds, ServiceForm):
         field.widget.attrs["accept"] = accept_attribute(DOCUMENT_KINDS)
 
 
+class ApproveForm(ServiceForm):
+    """A head's approval of a share: the fund code it is charged to, chosen among the
+    department's codes (preselected when it has just one). Which codes are allowed, and that
+    one is required, is share_approve's rule."""
+
+    fund_code = OpenChoiceField(label="Fund code")
+
+    def __init__(self, *args, fund_codes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        codes = list(fund_codes or [])
+        field = self.fields["fund_code"]
+        field.choices = [("", "Choose a fund code")] * (len(codes) != 1) + [
+            (code, code) for code in codes
+        ]
+        field.initial = codes[0] if len(codes) == 1 else ""
+        field.shown_required = bool(codes)
+        field.help_text = "The budget fund your department's share is charged to."
+        self.has_fund_codes = bool(codes)
+
+
 class ReasonForm(PrefixedIds, ServiceForm):
     id_prefix = "reason"
     reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 3}))

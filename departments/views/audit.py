@@ -1,75 +1,60 @@
 """The audit trail of a municipality, and how an audit event reads."""
 
-import re
+import csv
 
 from django.core.paginator import Paginator
-from django.views.generic import TemplateView
+from django.http import HttpResponse, StreamingHttpResponse
+from django.views.generic import TemplateView, View
 
 from departments import forms, selectors
+from departments.models import Department
+from departments.views.audit_wording import SYSTEM, Reader, object_url, person_url, withheld
 from departments.views.base import TenantViewMixin, partial_response
-from p3hub.money import format_money
+from p3hub.formatting import format_datetime, zone_name
 
 AUDIT_PAGE_SIZE = 50
 
 
-MINOR = "_minor"  # the audit records amounts as stored, in minor units
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-WITHHELD = "(e-mail withheld)"
+def department_names(municipality) -> dict[str, str]:
+    """Department code -> name in the municipality: one query, for every sentence of a page."""
+    if municipality is None:
+        return {}
+    return dict(Department.objects.filter(municipality=municipality).values_list("code", "name"))
 
 
-def _for(text: str, *, contacts: bool) -> str:
-    """`text` as shown: without `contacts`, every e-mail address in it is withheld."""
-    return text if contacts else EMAIL.sub(WITHHELD, text)
+def audit_changes(event, *, contacts: bool, reader: Reader | None = None) -> list:
+    """(label, before, after) for every field the event changed (audit_wording.Reader)."""
+    reader = reader or Reader(event.municipality, contacts=contacts, department_names={})
+    return reader.changes(event)
 
 
-def _shown(value, currency: str | None = None) -> str:
-    """An audit value as a short string: lists joined, booleans in words, nothing as a dash,
-    and with `currency` an amount in minor units as money."""
-    if value is None or value in ("", []):
-        return "—"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if currency and isinstance(value, int):
-        return format_money(value, currency)
-    if isinstance(value, list):
-        separator = "; " if any(isinstance(item, dict) for item in value) else ", "
-        return separator.join(_shown(item) for item in value)
-    if isinstance(value, dict):
-        return ", ".join(f"{key}: {_shown(item)}" for key, item in sorted(value.items()))
-    return str(value)
-
-
-def audit_changes(event, *, contacts: bool) -> list[tuple[str, str | None, str | None]]:
-    """(field, before, after) for every field an event mentions; None where a side lacks it
-    (a creation has no before, a revocation no after). Amounts recorded in minor units
-    (`estimated_unit_price_minor`) read as money (`estimated_unit_price: USD 2,500.00`).
-    Without `contacts` (selectors.contacts_visible_to), e-mail addresses are withheld."""
-    before = event.before if isinstance(event.before, dict) else {}
-    after = event.after if isinstance(event.after, dict) else {}
-    currency = event.municipality.currency if event.municipality_id else None
-    names = dict.fromkeys([*before, *after])
-
-    def shown(side: dict, name: str) -> str | None:
-        if name not in side:
-            return None
-        return _for(
-            _shown(side[name], currency if name.endswith(MINOR) else None), contacts=contacts
-        )
-
-    return [(name.removesuffix(MINOR), shown(before, name), shown(after, name)) for name in names]
-
-
-def audit_rows(events, *, contacts: bool) -> None:
-    """Ready events to be shown: `person` (by name; with `contacts`, `username` too),
-    `object_shown` and `changes`, with e-mail addresses withheld without `contacts`."""
+def audit_rows(events, *, contacts: bool, municipality=None) -> None:
+    """Ready events to be shown: `person` (by name; with `contacts`, `username` and a link to
+    their page too), `sentence`, `object_shown`, `object_url` and `changes`, with e-mail
+    addresses withheld without `contacts`. One query (department names) for all of them."""
+    events = list(events)
+    if municipality is None and events:
+        municipality = events[0].municipality
+    reader = Reader(
+        municipality, contacts=contacts, department_names=department_names(municipality)
+    )
     for event in events:
-        if event.actor_id:
-            event.person = _for(event.actor.display_name, contacts=contacts)
-            event.username = event.actor.username if contacts else ""
-        else:
-            event.person, event.username = event.actor_label or "system", ""
-        event.object_shown = _for(event.object_repr, contacts=contacts)
-        event.changes = audit_changes(event, contacts=contacts)
+        ready_row(event, reader)
+
+
+def ready_row(event, reader: Reader) -> None:
+    contacts = reader.contacts
+    if event.actor_id:
+        event.person = withheld(event.actor.display_name, contacts=contacts)
+        event.username = event.actor.username if contacts else ""
+    else:
+        event.person, event.username = event.actor_label or "system", ""
+    actor = event.person if event.actor_id else SYSTEM
+    event.person_url = person_url(event, contacts=contacts)
+    event.sentence = reader.sentence(event, actor)
+    event.object_shown = withheld(event.object_repr, contacts=contacts)
+    event.object_url = object_url(event, contacts=contacts)
+    event.changes = reader.changes(event)
 
 
 class AuditTrailView(TenantViewMixin, TemplateView):
@@ -83,7 +68,7 @@ class AuditTrailView(TenantViewMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         verbs, object_types = selectors.audit_vocabulary_for(self.actor)
         form = forms.AuditFilterForm(request.GET or None, verbs=verbs, object_types=object_types)
-        context = {"form": form, "zone": self.actor.municipality.time_zone}
+        context = {"form": form, "zone": zone_name(self.actor.municipality.time_zone)}
         status = 200
         if form.is_bound and not form.is_valid():
             status = 400
@@ -96,5 +81,82 @@ class AuditTrailView(TenantViewMixin, TemplateView):
     def _page(self, filters: dict):
         events = selectors.audit_events_for(self.actor, **filters)
         page = Paginator(events, AUDIT_PAGE_SIZE).get_page(self.request.GET.get("page"))
-        audit_rows(page, contacts=selectors.contacts_visible_to(self.actor))
+        audit_rows(
+            page,
+            contacts=selectors.contacts_visible_to(self.actor),
+            municipality=self.actor.municipality,
+        )
         return page
+
+
+CSV_HEADER = ["Number", "When", "Person", "Username", "What happened", "Event", "Object", "Changes"]
+CSV_RISKY = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run these as formulas
+
+
+def csv_safe(text: str) -> str:
+    """A cell no spreadsheet runs as a formula (CSV injection): a leading quote disarms it."""
+    return f"'{text}" if text.startswith(CSV_RISKY) else text
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+class AuditTrailCSVView(TenantViewMixin, View):
+    """The audit trail as CSV for auditors: the same filters (from the query string), selector
+    and visibility as the page, every matching event, streamed, times in the municipality's
+    zone and date format. A bad filter answers 400 naming it, as the page does."""
+
+    CHUNK = 500
+
+    def get(self, request, *args, **kwargs):
+        verbs, object_types = selectors.audit_vocabulary_for(self.actor)
+        form = forms.AuditFilterForm(request.GET or None, verbs=verbs, object_types=object_types)
+        if form.is_bound and not form.is_valid():
+            problems = [
+                f"{form[name].label} ({name}): {' '.join(errors)}"
+                for name, errors in form.errors.items()
+            ]
+            text = "Check the filter.\n" + "\n".join(problems) + "\n"
+            return HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")
+        events = selectors.audit_events_for(
+            self.actor, **(form.cleaned_data if form.is_bound else {})
+        )
+        response = StreamingHttpResponse(
+            self.lines(events.iterator(chunk_size=self.CHUNK)), content_type="text/csv"
+        )
+        name = f"audit-trail-{self.actor.municipality.slug}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+    def lines(self, events):
+        municipality = self.actor.municipality
+        contacts = selectors.contacts_visible_to(self.actor)
+        reader = Reader(
+            municipality, contacts=contacts, department_names=department_names(municipality)
+        )
+        writer = csv.writer(_Echo())
+        yield writer.writerow(CSV_HEADER)
+        for event in events:
+            ready_row(event, reader)
+            yield writer.writerow([csv_safe(cell) for cell in self.cells(event, municipality)])
+
+    @staticmethod
+    def cells(event, municipality) -> list[str]:
+        changes = "; ".join(
+            f"{label}: {before or ''}{' → ' if before is not None and after is not None else ''}"
+            f"{after or ''}"
+            for label, before, after in event.changes
+        )
+        when = format_datetime(event.created_at, municipality, seconds=True, zone=True)
+        return [
+            str(event.seq),
+            when,
+            event.person,
+            event.username,
+            event.sentence,
+            event.verb,
+            event.object_shown,
+            changes,
+        ]

@@ -27,12 +27,12 @@ from procurements.api.examples import (
 from procurements.models import CostSplitShare, CostSplitVersion
 from procurements.serializers.cost_splits import (
     ApprovalSerializer,
+    ApproveInput,
     CostSplitInput,
     RejectInput,
     SplitPreviewSerializer,
     SplitVersionSerializer,
 )
-from procurements.serializers.participations import DepartmentInput
 
 # --- .../solicitations/<reference>/cost-split-versions/ -------------------------------------
 
@@ -89,14 +89,22 @@ _NUMBER = OpenApiParameter("number", OpenApiTypes.INT, OpenApiParameter.PATH)
     ),
     approve=extend_schema(
         description=(
-            "The head of `department` approves its share of this exact version. When the last "
-            "share is approved, the version and the solicitation are. A head may decide only "
-            "for a department they head (403 otherwise)."
+            "The head of `department` approves its share of this exact version, charged to "
+            "`fund_code` (one of the department's fund codes; required when it has any, 400 "
+            "naming `fund_code` otherwise). When the last share is approved, the version and "
+            "the solicitation are. A head may decide only for a department they head (403 "
+            "otherwise)."
         ),
         parameters=[_NUMBER],
-        request=DepartmentInput,
+        request=ApproveInput,
         responses={200: SplitVersionSerializer, 409: _DECIDED},
-        examples=[OpenApiExample("Transportation", value={"department": "TRN"}, request_only=True)],
+        examples=[
+            OpenApiExample(
+                "Transportation",
+                value={"department": "TRN", "fund_code": "100-TRN-CAP"},
+                request_only=True,
+            )
+        ],
     ),
     reject=extend_schema(
         description=(
@@ -162,8 +170,13 @@ class SplitVersionViewSet(SolicitationScopedMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def approve(self, request, *args, **kwargs):
         version = self.get_object()
-        data = self.parse(DepartmentInput)
-        services.share_approve(actor=self.actor, version=version, department=self.department(data))
+        data = self.parse(ApproveInput)
+        services.share_approve(
+            actor=self.actor,
+            version=version,
+            department=self.department(data),
+            fund_code=data.get("fund_code", ""),
+        )
         return self.render_version(version)
 
     @action(detail=True, methods=["post"])

@@ -239,6 +239,7 @@ SPLIT_VERSION = {
             "department": "PSD",
             "amount": "5000.00",
             "status": "pending",
+            "fund_code": "",
             "reason": "",
             "decided_by": None,
             "decided_at": None,
@@ -247,6 +248,7 @@ SPLIT_VERSION = {
             "department": "TRN",
             "amount": "7400.00",
             "status": "approved",
+            "fund_code": "100-TRN-CAP",
             "reason": "",
             "decided_by": "head.trn",
             "decided_at": "2026-02-22T10:00:00-06:00",
@@ -291,7 +293,7 @@ SPLIT_REFUSED = refused_input(
     input_example(
         "Fixed amounts off by a cent",
         "amounts",
-        "Fixed amounts total USD 12,399.99; they must total exactly USD 12,400.00.",
+        "Fixed amounts total $12,399.99; they must total exactly $12,400.00.",
     ),
     input_example(
         "A line without departments", "lines.13", "Assign “Speed sensor” to departments."

@@ -101,7 +101,15 @@ class ShareSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CostSplitShare
-        fields = ["department", "amount", "status", "reason", "decided_by", "decided_at"]
+        fields = [
+            "department",
+            "amount",
+            "status",
+            "fund_code",
+            "reason",
+            "decided_by",
+            "decided_at",
+        ]
         read_only_fields = fields
 
     @extend_schema_field(AMOUNT_SCHEMA)
@@ -245,6 +253,16 @@ class CostSplitInput(serializers.Serializer):
             "in_kind_description": in_kind.get("description", ""),
             "note": data.get("note", ""),
         }
+
+
+class ApproveInput(serializers.Serializer):
+    department = DepartmentCodeInput(help_text="The department code, e.g. PSD.")
+    fund_code = text_input(
+        help_text=(
+            "The department fund code the share is charged to: one of the department's "
+            "`fund_codes`, required when it has any."
+        )
+    )
 
 
 class RejectInput(serializers.Serializer):

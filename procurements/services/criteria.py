@@ -50,6 +50,9 @@ def criteria_set(*, actor: TenantActor, solicitation: Solicitation, criteria) ->
     solicitation = lock_solicitation(actor, solicitation)
     require_editable(solicitation)
     cleaned = clean_criteria(criteria)
+    existing = solicitation.criteria.order_by("position")
+    if list(existing.values(*cleaned[0])) == cleaned:
+        return list(existing)  # re-saving the same criteria changes, and records, nothing
     before = list(solicitation.criteria.values("name", "weight", "is_price"))
     solicitation.criteria.all().delete()
     created = Criterion.objects.bulk_create(

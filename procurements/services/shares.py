@@ -32,7 +32,9 @@ def _lock_share(actor, version: Version, department) -> tuple[Solicitation, Vers
     return solicitation, version, share
 
 
-def _decide(actor, version: Version, department, move: str, *, reason: str = "") -> Share:
+def _decide(
+    actor, version: Version, department, move: str, *, reason: str = "", extra: dict | None = None
+) -> Share:
     solicitation, version, share = _lock_share(actor, version, department)
     Share.lifecycle.check_actor(share, move, actor)
     if version.status != Version.Status.PROPOSED or solicitation.status != Status.IN_APPROVAL:
@@ -43,21 +45,55 @@ def _decide(actor, version: Version, department, move: str, *, reason: str = "")
         )
     details = {"version": version.number, "department": department.code}
     details |= {"reason": reason} if reason else {"share_minor": share.amount_minor}
+    details |= extra or {}
     Share.lifecycle.apply(
         share,
         move,
         actor=actor,
-        changes={"reason": reason, "decided_by": actor.user, "decided_at": db_now()},
+        changes={
+            "reason": reason,
+            "decided_by": actor.user,
+            "decided_at": db_now(),
+            **(extra or {}),
+        },
         details=details,
     )
     return share
 
 
+def _fund_code_of(department, fund_code) -> str:
+    """The fund code a share is charged to (DESIGN.md 6): one of the department's own codes,
+    and required when the department has several. With just one, a blank confirms it (the
+    inbox preselects it); with none, the share is charged to no code."""
+    codes = list(department.fund_codes or []) if isinstance(department, Department) else []
+    fund_code = clean_text(fund_code or "", field="fund_code", limit=30)
+    if not fund_code and len(codes) == 1:
+        return codes[0]
+    if not fund_code and codes:
+        raise ValidationFailed(
+            f"Choose the fund code {department.code}'s share is charged to: {', '.join(codes)}.",
+            field="fund_code",
+        )
+    if fund_code and fund_code not in codes:
+        known = f"one of {', '.join(codes)}" if codes else "none: it has no fund codes"
+        raise ValidationFailed(
+            f"“{fund_code}” is not a fund code of {department.code} ({known}).",
+            field="fund_code",
+        )
+    return fund_code
+
+
 @transaction.atomic
-def share_approve(*, actor: TenantActor, version: Version, department: Department) -> Share:
+def share_approve(
+    *, actor: TenantActor, version: Version, department: Department, fund_code: str = ""
+) -> Share:
     """The head of `department` (and no one else: invariant 5) approves its share of this
-    exact version. When the last share is approved, the version and the solicitation are."""
-    share = _decide(actor, version, department, "approve")
+    exact version, charged to `fund_code`, one of the department's fund codes (required when
+    it has several; its only one when blank). When the last share is approved, the version
+    and the solicitation are."""
+    fund_code = _fund_code_of(department, fund_code)
+    extra = {"fund_code": fund_code} if fund_code else None
+    share = _decide(actor, version, department, "approve", extra=extra)
     version, solicitation = share.version, share.version.solicitation
     if not version.shares.exclude(status=Share.Status.APPROVED).exists():
         Version.lifecycle.apply(

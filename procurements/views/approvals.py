@@ -28,10 +28,13 @@ class ApprovalInboxView(TenantViewMixin, TemplateView):
             share.moves = CostSplitShare.lifecycle.open_names(share, self.actor)
             key = (share.version_id, share.department_id)
             share.reject_form = forms.ReasonForm(prefix=reject_prefix(*key))
+            share.approve_form = approve_form(share.department, key)
             if failed is not None and key == self.decided_share_key():
                 share.error_form = failed
                 if isinstance(failed, forms.ReasonForm):
                     share.reject_form = failed
+                if isinstance(failed, forms.ApproveForm):
+                    share.approve_form = failed
         kwargs.update(
             page=page,
             currency=currency,
@@ -43,6 +46,15 @@ class ApprovalInboxView(TenantViewMixin, TemplateView):
 
     def decided_share_key(self):
         return None
+
+
+def approve_form(department, key, data=None) -> forms.ApproveForm:
+    """One approve form per share: its fund code select carries the share in its name."""
+    return forms.ApproveForm(data, fund_codes=department.fund_codes, prefix=approve_prefix(*key))
+
+
+def approve_prefix(version_pk: int, department_pk: int) -> str:
+    return f"approve-{version_pk}-{department_pk}"
 
 
 def reject_prefix(version_pk: int, department_pk: int) -> str:
@@ -77,17 +89,22 @@ class DecisionView(ServiceFormMixin, ApprovalInboxView):
 
 class ApproveView(DecisionView):
     def build_form(self, data=None, files=None):
-        return forms.NoInputForm(data)
+        return approve_form(self.department, self.decided_share_key(), data)
 
     def run(self, form):
         return services.share_approve(
-            actor=self.actor, version=self.version, department=self.department
+            actor=self.actor,
+            version=self.version,
+            department=self.department,
+            fund_code=form.cleaned_data.get("fund_code") or "",
         )
 
     def success_message(self, share):
         reference = self.version.solicitation.reference
+        charged = f", charged to {share.fund_code}" if share.fund_code else ""
         return (
-            f"You approved the {self.department.code} share of {reference} v{self.version.number}."
+            f"You approved the {self.department.code} share of {reference} "
+            f"v{self.version.number}{charged}."
         )
 
 

@@ -16,9 +16,12 @@ PUBLIC_STATUSES = [
 ]
 
 
-def split_table(result: dict, descriptions: dict, currency: str, caption: str) -> dict:
+def split_table(
+    result: dict, descriptions: dict, currency: str, caption: str, fund_codes: dict | None = None
+) -> dict:
     """A split's allocation as rows of formatted money: one row per line item, one column per
-    department (by code, the order the money module breaks ties in), a totals row."""
+    department (by code, the order the money module breaks ties in), a totals row; with
+    `fund_codes` (department code -> the code its head charged), those under the totals."""
     codes = sorted(result["departments"])
 
     def shown(minor: int) -> str:
@@ -38,19 +41,24 @@ def split_table(result: dict, descriptions: dict, currency: str, caption: str) -
         "in_kind": shown(result["in_kind_minor"]),
         "shares": [shown(result["departments"][code]) for code in codes],
     }
+    charged = [(fund_codes or {}).get(code, "") for code in codes]
     return {
         "caption": caption,
         "codes": codes,
         "rows": rows,
         "totals": totals,
         "has_in_kind": bool(result["in_kind_minor"]),
+        "fund_codes": charged if any(charged) else [],
     }
 
 
-def version_table(version: CostSplitVersion, currency: str) -> dict:
+def version_table(version: CostSplitVersion, currency: str, *, shares=None) -> dict:
+    """The version's table; with its `shares` (already fetched), the fund code each approved
+    share is charged to."""
     descriptions = {line["id"]: line["description"] for line in version.basis}
     caption = f"Cost split version {version.number}, in {currency}"
-    return split_table(version.result, descriptions, currency, caption)
+    fund_codes = {share.department.code: share.fund_code for share in shares or []}
+    return split_table(version.result, descriptions, currency, caption, fund_codes)
 
 
 def priced_lines(lines) -> list:

@@ -8,6 +8,7 @@ from django.views.generic import TemplateView
 from departments import selectors as department_selectors
 from departments.views.audit import audit_rows
 from departments.views.base import ServiceFormMixin, ServiceFormView, TenantViewMixin, get_or_404
+from p3hub.formatting import zone_name
 from p3hub.money import format_amount
 from procurements import forms, selectors, services
 from procurements.models import CostSplitVersion, Participation, Solicitation
@@ -87,14 +88,14 @@ class SolicitationDetailView(SolicitationMixin, TemplateView):
         versions = list(selectors.split_versions_of(solicitation))
         current = next((v for v in versions if v.is_current), None)
         for version in versions:
-            version.table = version_table(version, self.currency)
+            version.table = version_table(version, self.currency, shares=version.shares.all())
         # A new proposal starts from the version in force or, once none is (a rejection), from
         # the latest: the officer edits the rejected split rather than retyping it.
         start_from = current or next(iter(versions), None)
         kwargs = {**facts, **self.blank_forms(facts, start_from), **kwargs}
         kwargs.update(
             currency=self.currency,
-            zone=self.municipality.time_zone,
+            zone=zone_name(self.municipality.time_zone),
             versions=versions,
             current=current,
             moves=Solicitation.lifecycle.open_names(solicitation, self.actor),
@@ -116,7 +117,11 @@ class SolicitationDetailView(SolicitationMixin, TemplateView):
 
     def history(self) -> list:
         events = list(selectors.solicitation_history(self.solicitation)[:HISTORY_LIMIT])
-        audit_rows(events, contacts=department_selectors.contacts_visible_to(self.actor))
+        audit_rows(
+            events,
+            contacts=department_selectors.contacts_visible_to(self.actor),
+            municipality=self.municipality,
+        )
         return events
 
     def participations(self) -> list:

@@ -10,6 +10,7 @@ from departments import services
 from departments.models import Department, Municipality
 from departments.tenancy import tenant_actor_for
 from p3hub.audit import chain_key_for
+from p3hub.formatting import format_datetime
 from p3hub.models import AuditEvent
 from tests.factories import UserFactory
 
@@ -54,14 +55,18 @@ def test_any_member_reads_their_own_municipalitys_trail_only(client, personas):
 
 def test_newest_event_comes_first_and_times_are_in_the_municipalitys_zone(admin_client):
     newest = AuditEvent.objects.filter(municipality__slug="riverton").order_by("-seq").first()
-    chicago = newest.created_at.astimezone(Municipality.objects.get(slug="riverton").zone)
+    riverton = Municipality.objects.get(slug="riverton")
+    chicago = newest.created_at.astimezone(riverton.zone)
 
     response = admin_client.get(AUDIT)
 
     body = response.content.decode()
     assert rows(response)[0] == newest.verb
-    assert f"{chicago:%H:%M:%S} {chicago.tzname()}" in body
-    assert "Times are in America/Chicago" in body
+    # "Dec 2, 2026, 7:27:08 PM CST": US order, twelve hours, seconds, the zone's abbreviation.
+    shown = format_datetime(newest.created_at, riverton, seconds=True, zone=True)
+    assert shown.endswith(f"{chicago:%M:%S} {chicago:%p} {chicago.tzname()}")
+    assert shown in body
+    assert "Times are in Central Time" in body
 
 
 def test_filters_by_action_person_and_object_type(admin_client):
@@ -175,14 +180,14 @@ def test_the_chain_status_names_the_first_broken_event(admin_client):
         ({"TRN": "50", "PSD": "50"}, "PSD: 50, TRN: 50"),
         (
             [{"name": "Price", "weight": 40}, {"name": "Technical", "weight": 60}],
-            "name: Price, weight: 40; name: Technical, weight: 60",
+            "Price (40%); Technical (60%)",
         ),
     ],
 )
 def test_audit_values_read_as_text_not_python(value, shown):
-    from departments.views.audit import _shown
+    from departments.views.audit_wording import Reader
 
-    assert _shown(value) == shown
+    assert Reader(None, contacts=True, department_names={}).value(value) == shown
 
 
 def test_amounts_recorded_in_minor_units_read_as_money(personas):
@@ -196,9 +201,9 @@ def test_amounts_recorded_in_minor_units_read_as_money(personas):
         after={"estimated_unit_price_minor": 260_050, "quantity": "4.000"},
     )
 
+    # Only what changed, under its label: the unchanged quantity is left out.
     assert audit_changes(event, contacts=True) == [
-        ("estimated_unit_price", "USD 2,500.00", "USD 2,600.50"),
-        ("quantity", "4.000", "4.000"),
+        ("Estimated unit price", "$2,500.00", "$2,600.50"),
     ]
 
 
@@ -272,4 +277,4 @@ def test_an_operator_edit_of_an_e_mail_address_is_withheld_from_members(client, 
     assert rows_of(body) == ["person.update"]
     assert "t.nguyen@riverton.example" not in body
     assert body.count("(e-mail withheld)") == 2  # before and after
-    assert "Person&#x27;s details changed" in body
+    assert "operator changed the details of" in body

@@ -90,6 +90,7 @@ def test_audit_trail_costs_the_same_with_5_and_60_events(client):
     with_60 = queries_for(client, "/harbor/audit/")
 
     # PER_REQUEST, then the verbs and object types for the filter, the paginator's count, the
-    # page of events with their actors, and the chain check: its head and all its events.
-    assert with_5 == with_60 == PER_REQUEST + 5
+    # page of events with their actors, the department names the sentences use, and the chain
+    # check: its head and all its events.
+    assert with_5 == with_60 == PER_REQUEST + 6
     assert harbor.audit_events.count() == 60

@@ -356,13 +356,15 @@ def test_from_minor_and_format_money_take_only_ints(minor):
 @pytest.mark.parametrize(
     ("minor", "currency", "text"),
     [
-        (123_456, "USD", "USD 1,234.56"),
-        (5, "USD", "USD 0.05"),
+        (123_456, "USD", "$1,234.56"),
+        (5, "USD", "$0.05"),
         (0, "EUR", "EUR 0.00"),
-        (-123_456, "USD", "USD -1,234.56"),
+        (-123_456, "USD", "-$1,234.56"),
         (1_234_567, "JPY", "JPY 1,234,567"),
         (1_234_567, "KWD", "KWD 1,234.567"),
-        (10**17, "USD", "USD 1,000,000,000,000,000.00"),
+        (10**17, "USD", "$1,000,000,000,000,000.00"),
+        (123_456, "EUR", "EUR 1,234.56"),
+        (-5, "EUR", "EUR -0.05"),
     ],
 )
 def test_format_money(minor, currency, text):

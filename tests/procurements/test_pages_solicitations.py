@@ -9,6 +9,7 @@ from html import unescape
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from p3hub.money import format_money
 from procurements import services
 from procurements.models import (
     CostSplitVersion,
@@ -169,7 +170,8 @@ def test_preview_shows_the_table_and_saves_nothing(client, personas, cameras):
     )
 
     assert plain.status_code == partial.status_code == 200
-    assert "USD 7,400.00" in text(plain) and "USD 5,000.00" in text(plain)
+    assert format_money(740_000, "USD") in text(plain)
+    assert format_money(500_000, "USD") in text(plain)
     assert "<html" in plain.content.decode() and "<html" not in partial.content.decode()
     assert "Preview — not saved" in text(partial)
     assert database_state() == before
@@ -223,7 +225,9 @@ def test_the_inbox_shows_each_head_their_share_and_explains_itself_to_others(
 ):
     client.force_login(personas["head.psd"])
     body = text(client.get("/riverton/approvals/"))
-    assert cameras.reference in body and "Public Safety pays USD 5,000.00" in body
+    assert (
+        cameras.reference in body and f"Public Safety pays {format_money(500_000, 'USD')}" in body
+    )
 
     client.force_login(personas["evaluator"])
     body = text(client.get("/riverton/approvals/"))
@@ -314,9 +318,7 @@ def test_draft_documents_are_for_members_only_and_public_once_published(
     assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
     assert body_of(response) == b"%PDF-1.4 Four cameras, two sensors."
     detail = text(client.get(f"/riverton/solicitations/{cameras.reference}/"))
-    assert (
-        "Specification" in detail and "Main St & Elm St" in detail and "America/Chicago" in detail
-    )
+    assert "Specification" in detail and "Main St & Elm St" in detail and "Central Time" in detail
 
 
 def test_the_public_list_filters_by_text_status_and_department(

@@ -15,6 +15,7 @@ from departments.models import Department, Membership
 from departments.tenancy import tenant_actor_for
 from p3hub.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from p3hub.models import AuditEvent
+from p3hub.money import format_money
 from procurements import selectors, services
 from procurements.models import (
     CostSplitVersion,
@@ -198,7 +199,8 @@ def test_a_fixed_total_that_misses_says_so_in_money(actor, cameras):
     with pytest.raises(ValidationFailed) as refused:
         propose(actor, cameras, {"amounts": {"TRN": "7400", "PSD": "4999.99"}}, method="fixed")
     assert refused.value.message == (
-        "Fixed amounts total USD 12,399.99; they must total exactly USD 12,400.00."
+        f"Fixed amounts total {format_money(1_239_999, 'USD')}; they must total exactly "
+        f"{format_money(1_240_000, 'USD')}."
     )
 
 
