@@ -3,12 +3,14 @@ re-renders the workspace with that form's errors; success redirects back to its 
 
 from django.template.response import TemplateResponse
 from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import TemplateView
 
 from departments import selectors as department_selectors
 from departments.views.base import ServiceFormMixin, get_or_404
 from p3hub.money import format_amount
 from procurements import forms, selectors, services
+from procurements.templatetags.procurement_tags import quantity
 from procurements.views.base import split_table
 from procurements.views.manage import SolicitationActionView, SolicitationMixin
 
@@ -64,7 +66,7 @@ class LineItemEditView(ServiceFormMixin, LineItemMixin, TemplateView):
         item = self.item
         initial = {
             "description": item.description,
-            "quantity": item.quantity,
+            "quantity": quantity(item.quantity),  # “1”, not the column's “1.000”
             "unit": item.unit,
             "site": item.site,
             "estimated_unit_price": format_amount(item.estimated_unit_price_minor, self.currency),
@@ -149,6 +151,16 @@ class ParticipationActionView(SolicitationActionView):
 
     def success_message(self, participation):
         return f"{participation.department.name} {self.done}."
+
+    def success_url(self, participation) -> str:
+        """Back to where the button was (the dashboard, the inbox) when that is one of our own
+        pages; the workspace's section otherwise."""
+        back = self.request.POST.get("next", "")
+        if back.startswith("/") and url_has_allowed_host_and_scheme(
+            back, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
+        ):
+            return back
+        return super().success_url(participation)
 
 
 class ParticipationJoinView(ParticipationActionView):

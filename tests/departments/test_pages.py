@@ -249,9 +249,9 @@ def test_failed_sign_in_keeps_the_username_and_explains(client, personas):
 
 
 @pytest.mark.parametrize(
-    ("next_url", "landing"), [("/riverton/audit/", "/riverton/audit/"), ("", "/")]
+    ("next_url", "landing"), [("/riverton/audit/", "/riverton/audit/"), ("", "/riverton/")]
 )
-def test_sign_in_goes_to_next_or_home(client, personas, next_url, landing):
+def test_sign_in_goes_to_next_or_the_citys_dashboard(client, personas, next_url, landing):
     response = client.post(
         "/accounts/login/",
         {"username": "officer", "password": "demo-pass-2026", "next": next_url},
