@@ -1,6 +1,7 @@
 """The workspace's forms, each posting to its own URL: one form, one service. A refusal
 re-renders the workspace with that form's errors; success redirects back to its section."""
 
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -8,8 +9,10 @@ from django.views.generic import TemplateView
 
 from departments import selectors as department_selectors
 from departments.views.base import ServiceFormMixin, get_or_404
+from departments.views.confirm import ConfirmActionMixin
 from p3hub.money import format_amount
-from procurements import forms, selectors, services
+from procurements import consequences, forms, selectors, services
+from procurements.models import Participation
 from procurements.templatetags.procurement_tags import quantity
 from procurements.views.base import split_table
 from procurements.views.manage import SolicitationActionView, SolicitationMixin
@@ -83,8 +86,34 @@ class LineItemEditView(ServiceFormMixin, LineItemMixin, TemplateView):
         return self.detail_url("line-items")
 
 
-class LineItemRemoveView(LineItemMixin, SolicitationActionView):
+class WorkspaceConfirmMixin(ConfirmActionMixin):
+    """The confirm step of a workspace action: back to the section, crumbs to the workspace."""
+
+    def confirm_back_url(self) -> str:
+        return self.detail_url(self.fragment)
+
+    def confirm_breadcrumbs(self) -> list[tuple[str, str]]:
+        return [
+            ("Solicitations", self.tenant_url("solicitation-manage-list")),
+            (self.solicitation.reference, self.detail_url()),
+        ]
+
+
+class LineItemRemoveView(WorkspaceConfirmMixin, LineItemMixin, SolicitationActionView):
     form_name, fragment = "remove_form", "line-items"
+    confirm_button = "Remove line item"
+    confirm_button_class = "button button--warning"
+
+    @property
+    def confirm_title(self) -> str:
+        return f"Remove “{self.item.description}” from {self.solicitation.reference}?"
+
+    def confirm_consequences(self) -> list[str]:
+        return [
+            f"Line item {self.item.position}, “{self.item.description}”, is removed; "
+            "bidders will not price it.",
+            *consequences.split_needs_redoing(self.solicitation),
+        ]
 
     def build_form(self, data=None, files=None):
         return forms.NoInputForm(data)
@@ -171,15 +200,58 @@ class ParticipationDeclineView(ParticipationActionView):
     service, done = staticmethod(services.participation_decline), "declined"
 
 
-class ParticipationWithdrawView(ParticipationActionView):
+class ParticipationWithdrawView(WorkspaceConfirmMixin, ParticipationActionView):
     service, done = staticmethod(services.participation_withdraw), "no longer takes part"
+    confirm_button_class = "button button--warning"
+
+    @property
+    def confirm_title(self) -> str:
+        department = self.participation.department
+        return f"Remove {department.name} ({department.code}) from {self.solicitation.reference}?"
+
+    @property
+    def confirm_button(self) -> str:
+        return f"Remove {self.participation.department.code}"
+
+    def confirm_consequences(self) -> list[str]:
+        department = self.participation.department
+        if self.participation.status != Participation.Status.JOINED:
+            return [f"The invitation to {department.name} is withdrawn."]
+        return [
+            f"{department.name} no longer takes part and shares none of the cost.",
+            *consequences.split_needs_redoing(self.solicitation),
+        ]
 
 
-class CostSplitProposeView(SolicitationActionView):
+class CostSplitFormView(SolicitationActionView):
     form_name, fragment = "split_form", "cost-split"
 
     def build_form(self, data=None, files=None):
         return self.split_form(data)
+
+
+class CostSplitProposeView(WorkspaceConfirmMixin, CostSplitFormView):
+    """Proposing asks for confirmation only when it ends a version in force, saying whose
+    approvals are discarded; the first version is proposed at once."""
+
+    confirm_template_name = "procurements/manage/confirm_propose.html"
+    confirm_button = "Propose the new version"
+
+    @property
+    def confirm_title(self) -> str:
+        return f"Propose a new cost split version for {self.solicitation.reference}?"
+
+    def confirm_consequences(self) -> list[str]:
+        return consequences.split_needs_redoing(self.solicitation)
+
+    def get(self, request, *args, **kwargs):
+        # The confirm step carries the typed split; without one there is nothing to confirm.
+        return redirect(self.detail_url(self.fragment))
+
+    def post(self, request, *args, **kwargs):
+        if not consequences.approvals_discarded(self.solicitation):
+            return ServiceFormMixin.post(self, request, *args, **kwargs)
+        return super().post(request, *args, **kwargs)
 
     def run(self, form):
         return services.cost_split_propose(
@@ -193,7 +265,7 @@ class CostSplitProposeView(SolicitationActionView):
         )
 
 
-class CostSplitPreviewView(CostSplitProposeView):
+class CostSplitPreviewView(CostSplitFormView):
     """Computes the split without saving it. htmx swaps in the split form region (the table,
     or the errors beside the inputs); without JavaScript the whole page comes back."""
 
