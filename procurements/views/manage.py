@@ -10,6 +10,7 @@ from departments.views.audit import audit_rows
 from departments.views.base import ServiceFormMixin, ServiceFormView, TenantViewMixin, get_or_404
 from p3hub.money import format_amount
 from procurements import forms, selectors, services
+from procurements.checklist import checklist
 from procurements.models import CostSplitVersion, Participation, Solicitation
 from procurements.views.base import (
     HISTORY_LIMIT,
@@ -98,6 +99,13 @@ class SolicitationDetailView(SolicitationMixin, TemplateView):
             participations=self.participations(),
             history=self.history(),
             editable=solicitation.status in Solicitation.EDITABLE,
+        )
+        kwargs["checklist"] = checklist(
+            solicitation,
+            participations=kwargs["participations"],
+            lines=kwargs["lines"],
+            criteria=kwargs["criteria"],
+            current=current,
         )
         return super().get_context_data(**kwargs)
 
