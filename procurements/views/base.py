@@ -47,7 +47,11 @@ def split_table(result: dict, descriptions: dict, currency: str, caption: str) -
 
 def version_table(version: CostSplitVersion, currency: str) -> dict:
     descriptions = {line["id"]: line["description"] for line in version.basis}
-    caption = f"Cost split version {version.number}, in {currency}"
+    # The reference keeps the name unique where several solicitations' splits share a page
+    # (the approval inbox): axe's landmark-unique.
+    caption = (
+        f"Cost split of {version.solicitation.reference}, version {version.number}, in {currency}"
+    )
     return split_table(version.result, descriptions, currency, caption)
 
 
