@@ -458,7 +458,10 @@ SPECTACULAR_SETTINGS = {
 # and returning a departments.views.base.Panel (or None). Imports keep pointing one way.
 PAGE_PANELS = {
     "home": ["procurements.panels.home_solicitations"],
-    "dashboard": ["procurements.panels.dashboard_solicitations"],
+    "dashboard": [
+        "procurements.panels.dashboard_needs_you",
+        "procurements.panels.dashboard_solicitations",
+    ],
 }
 
 # Why an account may hold no municipal role: each callable takes the user and returns a

@@ -117,7 +117,7 @@ def _study_awaiting_approval() -> None:
         "Systems donates the first year's data licence as a public-private partnership.",
         Solicitation.Kind.RFP,
     )
-    _line(solicitation, "Signal timing study", 1, "180000.00", unit="study")
+    _line(solicitation, "Signal timing study", 1, "180000.00")
     _line(solicitation, "Traffic data licence (year 1)", 1, "10000.00", unit="year")
     version = services.cost_split_propose(
         actor=_actor("officer"),

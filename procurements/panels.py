@@ -1,11 +1,11 @@
 """What procurements adds to other apps' pages (settings.PAGE_PANELS): the published
-solicitations on the home page, the latest solicitations and pending approvals on a member's
-dashboard."""
+solicitations on the home page; on a member's dashboard, first what needs them, then the latest
+solicitations and pending approvals."""
 
 from django.core.paginator import Paginator
 
 from departments.views.base import Panel
-from procurements import selectors
+from procurements import needs, selectors
 from procurements.views.base import PAGE_SIZE
 
 DASHBOARD_LATEST = 5
@@ -24,3 +24,22 @@ def dashboard_solicitations(view) -> Panel:
     if actor.headed_department_ids:
         context["pending_count"] = selectors.approvals_pending_for(actor).count()
     return Panel("procurements/panels/dashboard_solicitations.html", context)
+
+
+def dashboard_needs_you(view) -> Panel:
+    """Approvals waiting, invitations to answer, drafts blocked and on whom, bids due this
+    week: each a fixed number of queries (procurements.needs)."""
+    actor = view.actor
+    approvals = []
+    if actor.headed_department_ids:
+        approvals = list(selectors.approvals_pending_for(actor)[: needs.NEEDS_LIMIT])
+    context = {
+        "approvals": approvals,
+        "invitations": needs.invitations_with_moves(actor) if actor.headed_department_ids else [],
+        "blocked": needs.drafts_blocked_for(actor),
+        "deadlines": list(needs.deadlines_this_week_for(actor)),
+        "back": view.request.get_full_path(),
+    }
+    kinds = ("approvals", "invitations", "blocked", "deadlines")
+    context["anything"] = any(context[kind] for kind in kinds)
+    return Panel("procurements/panels/dashboard_needs_you.html", context)

@@ -6,10 +6,10 @@ import uuid
 
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponseRedirect
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from kombu.exceptions import OperationalError
 
-from departments import tasks
+from departments import selectors, tasks
 from departments.forms import PasswordResetRequestForm
 from p3hub import throttling
 from p3hub.login import LoginForm
@@ -21,6 +21,14 @@ QUEUE_DOWN = "The link cannot be sent right now. Try again in a few minutes."
 class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        """Staff of one city land on its dashboard; someone with roles in several cities picks
+        one on the home page (it lists them); anyone else (vendor users) lands there too."""
+        slugs = {m.municipality.slug for m in selectors.memberships_of(self.request.user)}
+        if len(slugs) == 1:
+            return reverse("dashboard", args=[slugs.pop()])
+        return super().get_default_redirect_url()
 
 
 class PasswordResetRequestView(auth_views.PasswordResetView):

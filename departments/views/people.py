@@ -13,6 +13,7 @@ from departments.views.base import (
     partial_response,
     raise_as_http,
 )
+from departments.views.confirm import ConfirmActionMixin
 from p3hub.errors import NotFound
 from p3hub.forms import NoInputForm
 
@@ -197,9 +198,38 @@ class PersonReactivateView(PersonDeactivateView):
     done = "was reactivated with their roles"
 
 
-class MembershipRevokeView(PersonActionView):
-    """POST only. A refusal (the last tenant admin) re-renders the person's page, with the
-    message beside the role that could not be revoked."""
+class MembershipRevokeView(ConfirmActionMixin, PersonActionView):
+    """Asks first (GET, or a POST without confirmation, shows what will happen). A refusal
+    (the last tenant admin) re-renders the person's page, with the message beside the role
+    that could not be revoked."""
+
+    confirm_button = "Revoke role"
+    confirm_button_class = "button button--warning"
+
+    def role_words(self) -> str:
+        membership = self.membership
+        where = f" of {membership.department.name}" if membership.department_id else ""
+        return f"{membership.get_role_display()}{where}"
+
+    @property
+    def confirm_title(self) -> str:
+        return f"Revoke {self.person.display_name}'s role as {self.role_words()}?"
+
+    def confirm_consequences(self) -> list[str]:
+        return [
+            f"{self.person.display_name} will no longer be {self.role_words()} in "
+            f"{self.municipality.name}, from their next page.",
+            "Their past actions stay in the audit trail; you can grant the role again later.",
+        ]
+
+    def confirm_back_url(self) -> str:
+        return self.tenant_url("person-detail", self.person.pk)
+
+    def confirm_breadcrumbs(self) -> list[tuple[str, str]]:
+        return [
+            ("People", self.tenant_url("person-list")),
+            (self.person.display_name, self.confirm_back_url()),
+        ]
 
     def load_objects(self):
         super().load_objects()

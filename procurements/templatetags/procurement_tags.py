@@ -1,6 +1,7 @@
 """Display helpers for solicitation pages."""
 
 from django import template
+from django.utils.html import format_html
 
 from p3hub.money import format_money
 
@@ -37,3 +38,41 @@ def closes_in(solicitation) -> str:
     if days == 1:
         return "closes tomorrow"
     return f"closes in {days} days"
+
+
+# Units people write the same for one and for many ("2 each", "1 lump sum"), and
+# abbreviations ("12 m", "3 kg", "40 sq ft") that take no plural.
+UNITS_WITHOUT_PLURAL = frozenset(
+    {"each", "lump sum", "per cent", "percent", "lot of", "set of"}
+    | {"ea", "ls", "hr", "ft", "sq ft", "sf", "lf", "kg", "lb", "km", "mi", "yd", "cy", "gal"}
+)
+
+
+def unit_for(quantity_value, unit: str) -> str:
+    """The unit as written after the quantity: “1 study”, “2 studies”, “2.5 hours”."""
+    unit = (unit or "").strip()
+    plain = unit.lower()
+    if quantity_value == 1 or plain in UNITS_WITHOUT_PLURAL or len(unit) <= 2 or "." in unit:
+        return unit
+    if plain.endswith("s"):
+        return unit
+    if plain.endswith("y") and plain[-2:-1] not in "aeiou":
+        return unit[:-1] + "ies"
+    if plain.endswith(("x", "z", "ch", "sh")):
+        return unit + "es"
+    return unit + "s"
+
+
+@register.filter
+def quantity_with_unit(line) -> str:
+    """`{{ line|quantity_with_unit }}`: “1 each”, “2.5 hours”, “3 studies”."""
+    return f"{quantity(line.quantity)} {unit_for(line.quantity, line.unit)}".strip()
+
+
+@register.filter
+def criterion_name(criterion) -> str:
+    """The criterion's name, marked as the price criterion unless its name already says so
+    (“Price”, not “Price price”)."""
+    if criterion.is_price and "price" not in criterion.name.lower():
+        return format_html('{} <span class="tag">price</span>', criterion.name)
+    return criterion.name

@@ -1,10 +1,12 @@
 """The workspace's forms, each posting to its own URL: one form, one service. A refusal
 re-renders the workspace with that form's errors; success redirects back to its section."""
 
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.formats import date_format
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import TemplateView
 
 from departments import selectors as department_selectors
@@ -12,7 +14,9 @@ from departments.views.base import ServiceFormMixin, get_or_404
 from departments.views.confirm import ConfirmActionMixin
 from p3hub.clock import db_now
 from p3hub.money import format_amount
-from procurements import forms, selectors, services
+from procurements import consequences, forms, selectors, services
+from procurements.models import Participation
+from procurements.templatetags.procurement_tags import quantity
 from procurements.views.base import split_table
 from procurements.views.manage import SolicitationActionView, SolicitationMixin
 
@@ -68,7 +72,7 @@ class LineItemEditView(ServiceFormMixin, LineItemMixin, TemplateView):
         item = self.item
         initial = {
             "description": item.description,
-            "quantity": item.quantity,
+            "quantity": quantity(item.quantity),  # “1”, not the column's “1.000”
             "unit": item.unit,
             "site": item.site,
             "estimated_unit_price": format_amount(item.estimated_unit_price_minor, self.currency),
@@ -85,8 +89,34 @@ class LineItemEditView(ServiceFormMixin, LineItemMixin, TemplateView):
         return self.detail_url("line-items")
 
 
-class LineItemRemoveView(LineItemMixin, SolicitationActionView):
+class WorkspaceConfirmMixin(ConfirmActionMixin):
+    """The confirm step of a workspace action: back to the section, crumbs to the workspace."""
+
+    def confirm_back_url(self) -> str:
+        return self.detail_url(self.fragment)
+
+    def confirm_breadcrumbs(self) -> list[tuple[str, str]]:
+        return [
+            ("Solicitations", self.tenant_url("solicitation-manage-list")),
+            (self.solicitation.reference, self.detail_url()),
+        ]
+
+
+class LineItemRemoveView(WorkspaceConfirmMixin, LineItemMixin, SolicitationActionView):
     form_name, fragment = "remove_form", "line-items"
+    confirm_button = "Remove line item"
+    confirm_button_class = "button button--warning"
+
+    @property
+    def confirm_title(self) -> str:
+        return f"Remove “{self.item.description}” from {self.solicitation.reference}?"
+
+    def confirm_consequences(self) -> list[str]:
+        return [
+            f"Line item {self.item.position}, “{self.item.description}”, is removed; "
+            "bidders will not price it.",
+            *consequences.split_needs_redoing(self.solicitation),
+        ]
 
     def build_form(self, data=None, files=None):
         return forms.NoInputForm(data)
@@ -154,6 +184,16 @@ class ParticipationActionView(SolicitationActionView):
     def success_message(self, participation):
         return f"{participation.department.name} {self.done}."
 
+    def success_url(self, participation) -> str:
+        """Back to where the button was (the dashboard, the inbox) when that is one of our own
+        pages; the workspace's section otherwise."""
+        back = self.request.POST.get("next", "")
+        if back.startswith("/") and url_has_allowed_host_and_scheme(
+            back, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
+        ):
+            return back
+        return super().success_url(participation)
+
 
 class ParticipationJoinView(ParticipationActionView):
     service, done = staticmethod(services.participation_join), "joined"
@@ -163,15 +203,58 @@ class ParticipationDeclineView(ParticipationActionView):
     service, done = staticmethod(services.participation_decline), "declined"
 
 
-class ParticipationWithdrawView(ParticipationActionView):
+class ParticipationWithdrawView(WorkspaceConfirmMixin, ParticipationActionView):
     service, done = staticmethod(services.participation_withdraw), "no longer takes part"
+    confirm_button_class = "button button--warning"
+
+    @property
+    def confirm_title(self) -> str:
+        department = self.participation.department
+        return f"Remove {department.name} ({department.code}) from {self.solicitation.reference}?"
+
+    @property
+    def confirm_button(self) -> str:
+        return f"Remove {self.participation.department.code}"
+
+    def confirm_consequences(self) -> list[str]:
+        department = self.participation.department
+        if self.participation.status != Participation.Status.JOINED:
+            return [f"The invitation to {department.name} is withdrawn."]
+        return [
+            f"{department.name} no longer takes part and shares none of the cost.",
+            *consequences.split_needs_redoing(self.solicitation),
+        ]
 
 
-class CostSplitProposeView(SolicitationActionView):
+class CostSplitFormView(SolicitationActionView):
     form_name, fragment = "split_form", "cost-split"
 
     def build_form(self, data=None, files=None):
         return self.split_form(data)
+
+
+class CostSplitProposeView(WorkspaceConfirmMixin, CostSplitFormView):
+    """Proposing asks for confirmation only when it ends a version in force, saying whose
+    approvals are discarded; the first version is proposed at once."""
+
+    confirm_template_name = "procurements/manage/confirm_propose.html"
+    confirm_button = "Propose the new version"
+
+    @property
+    def confirm_title(self) -> str:
+        return f"Propose a new cost split version for {self.solicitation.reference}?"
+
+    def confirm_consequences(self) -> list[str]:
+        return consequences.split_needs_redoing(self.solicitation)
+
+    def get(self, request, *args, **kwargs):
+        # The confirm step carries the typed split; without one there is nothing to confirm.
+        return redirect(self.detail_url(self.fragment))
+
+    def post(self, request, *args, **kwargs):
+        if not consequences.approvals_discarded(self.solicitation):
+            return ServiceFormMixin.post(self, request, *args, **kwargs)
+        return super().post(request, *args, **kwargs)
 
     def run(self, form):
         return services.cost_split_propose(
@@ -185,7 +268,7 @@ class CostSplitProposeView(SolicitationActionView):
         )
 
 
-class CostSplitPreviewView(CostSplitProposeView):
+class CostSplitPreviewView(CostSplitFormView):
     """Computes the split without saving it. htmx swaps in the split form region (the table,
     or the errors beside the inputs); without JavaScript the whole page comes back."""
 

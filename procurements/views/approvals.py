@@ -5,7 +5,7 @@ from django.views.generic import TemplateView
 
 from departments import selectors as department_selectors
 from departments.views.base import ServiceFormMixin, TenantViewMixin, get_or_404
-from procurements import forms, selectors, services
+from procurements import forms, needs, selectors, services
 from procurements.models import CostSplitShare
 from procurements.views.base import PAGE_SIZE, version_table
 
@@ -41,6 +41,8 @@ class ApprovalInboxView(TenantViewMixin, TemplateView):
             is_head=bool(self.actor.headed_department_ids),
             decided=selectors.shares_decided_for(self.actor),
             failed_form=failed,
+            invitations=needs.invitations_with_moves(self.actor, limit=None),
+            back=self.tenant_url("approval-inbox"),
         )
         return super().get_context_data(**kwargs)
 

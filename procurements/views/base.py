@@ -56,7 +56,11 @@ def version_table(version: CostSplitVersion, currency: str, *, shares=None) -> d
     """The version's table; with its `shares` (already fetched), the fund code each approved
     share is charged to."""
     descriptions = {line["id"]: line["description"] for line in version.basis}
-    caption = f"Cost split version {version.number}, in {currency}"
+    # The reference keeps the name unique where several solicitations' splits share a page
+    # (the approval inbox): axe's landmark-unique.
+    caption = (
+        f"Cost split of {version.solicitation.reference}, version {version.number}, in {currency}"
+    )
     fund_codes = {share.department.code: share.fund_code for share in shares or []}
     return split_table(version.result, descriptions, currency, caption, fund_codes)
 

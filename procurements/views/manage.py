@@ -11,6 +11,7 @@ from departments.views.base import ServiceFormMixin, ServiceFormView, TenantView
 from p3hub.formatting import zone_name
 from p3hub.money import format_amount
 from procurements import forms, selectors, services
+from procurements.checklist import checklist
 from procurements.models import CostSplitVersion, Participation, Solicitation
 from procurements.views.base import (
     HISTORY_LIMIT,
@@ -103,6 +104,13 @@ class SolicitationDetailView(SolicitationMixin, TemplateView):
             history=self.history(),
             editable=solicitation.status in Solicitation.EDITABLE,
             publish_blockers=self.publish_blockers(),
+        )
+        kwargs["checklist"] = checklist(
+            solicitation,
+            participations=kwargs["participations"],
+            lines=kwargs["lines"],
+            criteria=kwargs["criteria"],
+            current=current,
         )
         return super().get_context_data(**kwargs)
 

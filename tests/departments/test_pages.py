@@ -5,6 +5,7 @@ department member); officer.lakeside, the outsider from another city; two vendor
 """
 
 import re
+from html import unescape
 
 import pytest
 from django.template import loader
@@ -106,10 +107,24 @@ def test_admin_sees_every_page_of_their_municipality(client, personas, urls, pag
         assert snippet in body
 
 
-def test_revoking_is_a_post_only(client, personas, urls):
+def test_revoking_asks_first_and_only_a_confirmed_post_revokes(client, personas, urls):
     client.force_login(personas["admin"])
+    before = database_state()
 
-    assert client.get(urls["membership-revoke"]).status_code == 405
+    asked = client.get(urls["membership-revoke"])
+    unconfirmed = client.post(urls["membership-revoke"])
+
+    for response in (asked, unconfirmed):
+        assert response.status_code == 200
+        body = unescape(text(response))
+        assert "Revoke Olivia Officer's role as Procurement officer?" in body
+        assert "will no longer be Procurement officer in City of Riverton" in body
+        assert 'name="confirmed" value="1"' in response.content.decode()
+    assert database_state() == before
+
+    done = client.post(urls["membership-revoke"], {"confirmed": "1"})
+    assert done.status_code == 302
+    assert database_state() != before
 
 
 @pytest.mark.parametrize(
@@ -249,9 +264,9 @@ def test_failed_sign_in_keeps_the_username_and_explains(client, personas):
 
 
 @pytest.mark.parametrize(
-    ("next_url", "landing"), [("/riverton/audit/", "/riverton/audit/"), ("", "/")]
+    ("next_url", "landing"), [("/riverton/audit/", "/riverton/audit/"), ("", "/riverton/")]
 )
-def test_sign_in_goes_to_next_or_home(client, personas, next_url, landing):
+def test_sign_in_goes_to_next_or_the_citys_dashboard(client, personas, next_url, landing):
     response = client.post(
         "/accounts/login/",
         {"username": "officer", "password": "demo-pass-2026", "next": next_url},

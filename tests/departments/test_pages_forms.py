@@ -375,7 +375,9 @@ def test_admin_revokes_a_role(admin_client, personas):
     role = Membership.objects.get(user=head, role="head")
     mark = last_event_pk()
 
-    response = admin_client.post(f"/riverton/people/{head.pk}/memberships/{role.pk}/revoke/")
+    response = admin_client.post(
+        f"/riverton/people/{head.pk}/memberships/{role.pk}/revoke/", {"confirmed": "1"}
+    )
 
     assert response.status_code == 302
     assert response["Location"] == f"/riverton/people/{head.pk}/"
@@ -389,7 +391,9 @@ def test_revoking_a_persons_last_role_keeps_them_deactivated(admin_client, perso
     mark = last_event_pk()
 
     response = admin_client.post(
-        f"/riverton/people/{evaluator.pk}/memberships/{role.pk}/revoke/", follow=True
+        f"/riverton/people/{evaluator.pk}/memberships/{role.pk}/revoke/",
+        {"confirmed": "1"},
+        follow=True,
     )
 
     role.refresh_from_db()

@@ -100,8 +100,9 @@ def queries_for(client, url: str) -> int:
         # PER_REQUEST, the departments (the filter), the count, the rows, their participations.
         ("officer", "/riverton/manage/solicitations/", PER_REQUEST + 4),
         # PER_REQUEST, the count of pending (version, department) pairs, the page of them with
-        # version, solicitation, department and proposer joined, and the recent decisions.
-        ("head.trn", "/riverton/approvals/", PER_REQUEST + 3),
+        # version, solicitation, department and proposer joined, the recent decisions, and the
+        # invitations to answer with solicitation, lead department and inviter joined.
+        ("head.trn", "/riverton/approvals/", PER_REQUEST + 4),
     ],
 )
 def test_lists_cost_the_same_with_10_and_200_solicitations(

@@ -1,0 +1,113 @@
+"""What a city notices on the pages: quantities and units as people write them, "Price" once,
+"No fund codes", no empty red alert after a refused rejection."""
+
+import re
+from decimal import Decimal
+from html import unescape
+
+import pytest
+
+from departments.models import Department
+from procurements import services
+from procurements.templatetags.procurement_tags import unit_for
+from tests.helpers import manage
+
+pytestmark = pytest.mark.django_db
+
+
+def text(response) -> str:
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
+
+
+@pytest.mark.parametrize(
+    ("quantity", "unit", "shown"),
+    [
+        (Decimal("1.000"), "each", "each"),
+        (Decimal("4.000"), "each", "each"),
+        (Decimal("1.000"), "study", "study"),
+        (Decimal("2.000"), "study", "studies"),
+        (Decimal("2.500"), "hour", "hours"),
+        (Decimal("3.000"), "year", "years"),
+        (Decimal("2.000"), "box", "boxes"),
+        (Decimal("2.000"), "day", "days"),
+        (Decimal("12.000"), "m", "m"),
+        (Decimal("5.000"), "hours", "hours"),
+        (Decimal("2.000"), "lump sum", "lump sum"),
+    ],
+)
+def test_units_read_as_people_write_them(quantity, unit, shown):
+    assert unit_for(quantity, unit) == shown
+
+
+def test_line_items_show_whole_and_decimal_quantities_without_trailing_zeros(
+    client, personas, actor, cameras
+):
+    services.line_item_add(
+        actor=actor("officer"),
+        solicitation=cameras,
+        description="Installation",
+        quantity=Decimal("2.5"),
+        unit="day",
+        estimated_unit_price="800.00",
+    )
+    client.force_login(personas["officer"])
+    shown = text(client.get(manage(cameras)))
+    assert "4 each" in shown
+    assert "2.5 days" in shown
+    assert "4.000" not in shown and "2.500" not in shown
+
+
+def test_the_line_item_form_shows_the_quantity_as_typed(client, personas, cameras):
+    client.force_login(personas["officer"])
+    html = client.get(manage(cameras, f"line-items/{cameras.camera.pk}/edit/")).content.decode()
+    assert re.search(r'name="quantity" value="4"', html)
+
+
+def test_the_price_criterion_is_not_called_price_price(client, personas, cameras):
+    client.force_login(personas["officer"])
+    type(cameras).objects.filter(pk=cameras.pk).update(status="published")
+    for url in (manage(cameras), f"/riverton/solicitations/{cameras.reference}/"):
+        shown = text(client.get(url))
+        assert "Price 40%" in shown
+        assert "Price price" not in shown
+
+
+def test_a_price_criterion_with_another_name_is_marked_price(client, personas, actor, cameras):
+    services.criteria_set(
+        actor=actor("officer"),
+        solicitation=cameras,
+        criteria=[
+            {"name": "Total cost of ownership", "weight": 40, "is_price": True},
+            {"name": "Technical approach", "weight": 60},
+        ],
+    )
+    type(cameras).objects.filter(pk=cameras.pk).update(status="published")
+    client.force_login(personas["officer"])
+    assert "Total cost of ownership price 40%" in text(client.get(manage(cameras)))
+
+
+def test_departments_without_fund_codes_say_so(client, personas):
+    Department.objects.filter(municipality__slug="riverton").update(fund_codes=[])
+    client.force_login(personas["admin"])
+    for url in ("/riverton/departments/", "/riverton/"):
+        shown = text(client.get(url))
+        assert "No fund codes" in shown
+        assert "Fund codes None" not in shown
+
+
+def test_a_refused_rejection_shows_its_error_beside_the_field_and_no_empty_alert(
+    client, personas, departments, proposed
+):
+    client.force_login(personas["head.psd"])
+    version = proposed.split_versions.get()
+    prefix = f"reject-{version.pk}-{departments['PSD'].pk}"
+    url = (
+        f"/riverton/approvals/{proposed.reference}/versions/{version.number}"
+        f"/departments/{departments['PSD'].pk}/reject/"
+    )
+    response = client.post(url, {f"{prefix}-reason": " "})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "This field is required." in html
+    empty_alerts = re.findall(r'<div class="notice notice--error" role="alert">\s*</div>', html)
+    assert empty_alerts == []
