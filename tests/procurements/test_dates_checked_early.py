@@ -181,3 +181,15 @@ def test_a_draft_lists_everything_still_missing(actor, departments, client, pers
     assert "Every participating department head must approve the current cost split." in page
     assert "Set every key date before publishing." in page
     assert "It can be published" not in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_workspace_and_the_api_read_the_blockers_outside_a_transaction(
+    approved, client, personas, api_as
+):
+    # A real request runs in autocommit, not in a test's transaction: the split check's row
+    # lock must still work there (it once answered 500).
+    client.force_login(personas["officer"])
+    assert client.get(manage(approved, "")).status_code == 200
+    assert client.get(manage(approved, "publish/")).status_code == 200
+    assert api_as("officer").get(url(approved)).json()["publish_blockers"] == []
