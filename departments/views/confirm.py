@@ -17,14 +17,16 @@ The API is unchanged: an API call is its own confirmation.
 A view supplies `confirm_title`, `confirm_button`, `confirm_consequences()` (sentences saying
 what will happen) and `confirm_back_url()`; optionally `confirm_blockers()` (messages that
 stop the action: the page then says what to fix instead of offering the button) and
-`confirm_breadcrumbs()`. Only for services whose every effect is in the database (the dry run
-relies on the rollback; e-mails queued with on_commit are dropped with it).
+`confirm_breadcrumbs()` and `confirm_check()` (refuse the page itself to whoever may not act).
+Only for services whose every effect is in the database (the dry run relies on the rollback;
+e-mails queued with on_commit are dropped with it).
 """
 
 from django.db import transaction
 from django.template.response import TemplateResponse
 
-from departments.views.base import Outcome, run_service
+from departments.views.base import Outcome, raise_as_http, run_service
+from p3hub.errors import ApplicationError
 
 CONFIRM_FIELD = "confirmed"
 
@@ -58,7 +60,16 @@ class ConfirmActionMixin:
         """(label, url) pairs before the confirm page's own crumb."""
         return []
 
+    def confirm_check(self) -> None:
+        """Refuse the confirm page itself to whoever may not take the action (raise the
+        domain error: 403 or 404 through raise_as_http); nothing by default."""
+
     def get(self, request, *args, **kwargs):
+        try:
+            self.confirm_check()
+        except ApplicationError as error:
+            raise_as_http(error)
+            raise
         return self.render_confirm(self.build_form())
 
     def post(self, request, *args, **kwargs):

@@ -198,6 +198,14 @@ def publish_blockers(solicitation: Solicitation) -> list[Blocker]:
     edit: the one answer to "can it be published" for the status panel, the confirm page and
     the API. Empty: it can be."""
     found = []
+    # The split check reads the current version FOR UPDATE (it also guards publishing), which
+    # needs a transaction: a page's read has none. The lock lasts only this read.
+    with transaction.atomic():
+        _collect_blockers(solicitation, found)
+    return found
+
+
+def _collect_blockers(solicitation: Solicitation, found: list[Blocker]) -> None:
     for check in (_check_state, check_split_publishable, *READY_CHECKS):
         if check is check_split_publishable and found and found[0].code == "not_approved":
             continue  # one message for "the heads have not approved yet"
@@ -206,7 +214,6 @@ def publish_blockers(solicitation: Solicitation) -> list[Blocker]:
         except ApplicationError as error:
             field = "cost_split" if check is check_split_publishable else error.field
             found.append(Blocker(error.code, error.message, field))
-    return found
 
 
 @transaction.atomic
@@ -226,7 +233,7 @@ def solicitation_publish(*, actor: TenantActor, solicitation: Solicitation) -> S
     publish_at = solicitation.publish_at
     if publish_at is not None and publish_at > now:
         lifecycle.apply(solicitation, "schedule", actor=actor, changes={"published_at": publish_at})
-        _notify_heads(solicitation, "scheduled")
+        notify_heads(solicitation, "scheduled")
         return solicitation
     lifecycle.apply(
         solicitation,
@@ -234,7 +241,7 @@ def solicitation_publish(*, actor: TenantActor, solicitation: Solicitation) -> S
         actor=actor,
         changes={"publish_at": publish_at or now, "published_at": now},
     )
-    _notify_heads(solicitation, "published")
+    notify_heads(solicitation, "published")
     return solicitation
 
 
@@ -261,7 +268,7 @@ def _notify(solicitation: Solicitation, event: str, people) -> int:
         )
 
 
-def _notify_heads(solicitation: Solicitation, event: str) -> int:
+def notify_heads(solicitation: Solicitation, event: str) -> int:
     return _notify(solicitation, event, heads_of(solicitation.joined_departments()))
 
 
@@ -284,15 +291,19 @@ def solicitation_cancel(
     solicitation = lock_solicitation(actor, solicitation)
     lifecycle.check(solicitation, "cancel", actor)
     reason = clean_text(reason, field="reason", limit=5000, required=True)
+    now = db_now()
+    changes = {"cancel_reason": reason, "cancelled_at": now}
+    if solicitation.published_at is not None and solicitation.published_at > now:
+        changes["published_at"] = None  # scheduled, never public: it stays hidden
     lifecycle.apply(
-        solicitation,
-        "cancel",
-        actor=actor,
-        changes={"cancel_reason": reason, "cancelled_at": db_now()},
-        details={"reason": reason},
+        solicitation, "cancel", actor=actor, changes=changes, details={"reason": reason}
     )
-    _notify(solicitation, "cancelled", cancel_recipients(solicitation))
+    notify_cancelled(solicitation)
     return solicitation
+
+
+def notify_cancelled(solicitation: Solicitation) -> int:
+    return _notify(solicitation, "cancelled", cancel_recipients(solicitation))
 
 
 def _system(solicitation: Solicitation) -> SystemActor:
@@ -313,7 +324,7 @@ def solicitations_release_due(*, batch: int = 500) -> int:
         )
         for solicitation in due:
             lifecycle.apply(solicitation, "release", actor=_system(solicitation))
-            _notify_heads(solicitation, "published")
+            notify_heads(solicitation, "published")
     return len(due)
 
 
@@ -337,6 +348,6 @@ def solicitations_close_due(*, batch: int = 500) -> int:
         for solicitation in due:
             if solicitation.status == Status.SCHEDULED:
                 lifecycle.apply(solicitation, "release", actor=_system(solicitation))
-                _notify_heads(solicitation, "published")
+                notify_heads(solicitation, "published")
             lifecycle.apply(solicitation, "close", actor=_system(solicitation))
     return len(due)

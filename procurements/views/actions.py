@@ -15,7 +15,7 @@ from departments.views.confirm import ConfirmActionMixin
 from p3hub.clock import db_now
 from p3hub.money import format_amount
 from procurements import consequences, forms, selectors, services
-from procurements.models import Participation
+from procurements.models import Participation, Solicitation
 from procurements.templatetags.procurement_tags import quantity
 from procurements.views.base import split_table
 from procurements.views.manage import SolicitationActionView, SolicitationMixin
@@ -330,7 +330,12 @@ def _codes(departments) -> str:
 
 
 class SolicitationConfirmMixin(ConfirmActionMixin):
-    """The confirm step of an action on one solicitation, back to its status panel."""
+    """The confirm step of a move of the solicitation's lifecycle, back to its status panel."""
+
+    move = ""
+
+    def confirm_check(self) -> None:
+        Solicitation.lifecycle.check_actor(self.solicitation, self.move, self.actor)
 
     def confirm_back_url(self) -> str:
         return self.detail_url("status")
@@ -343,7 +348,7 @@ class SolicitationConfirmMixin(ConfirmActionMixin):
 
 
 class PublishView(SolicitationConfirmMixin, SolicitationActionView):
-    form_name, fragment = "publish_form", "status"
+    form_name, fragment, move = "publish_form", "status", "publish"
     confirm_button = "Publish"
 
     @property
@@ -384,7 +389,7 @@ class PublishView(SolicitationConfirmMixin, SolicitationActionView):
 
 
 class CancelView(SolicitationConfirmMixin, SolicitationActionView):
-    form_name, fragment = "cancel_form", "status"
+    form_name, fragment, move = "cancel_form", "status", "cancel"
     confirm_button = "Cancel solicitation"
     confirm_button_class = "button button--warning"
     confirm_back_label = "Keep it, go back"

@@ -1,6 +1,7 @@
 """The issue's story in real Chromium: the officer creates a joint solicitation for intersection
 cameras with TRN and PSD, previews and proposes a by-line-item split, both heads approve in
-their inboxes, the officer publishes, and an anonymous visitor finds it on the public lists.
+their inboxes, the officer publishes (confirming) and sees it scheduled for its publish date,
+the database clock passes that date, and an anonymous visitor finds it on the public lists.
 
 Every screen passes axe with no serious or critical finding and fits a 375 px phone; screenshots
 land in var/screenshots/story-*.png for a human to look at.
@@ -11,9 +12,11 @@ import re
 import zoneinfo
 
 import pytest
+from django.db.models.functions import Now
 from playwright.sync_api import expect
 
 from p3hub.money import format_money
+from procurements.models import Solicitation
 from tests.helpers import (
     DESKTOP,
     PHONE,
@@ -148,9 +151,19 @@ def test_officer_heads_and_public_through_the_joint_solicitation(live_server, br
     approve_in_inbox(head_psd, live_server, reference, "PSD", format_money(500_000, "USD"))
 
     officer.reload()
+    officer.get_by_role("link", name="Publish…").click()
+    expect(officer.get_by_role("heading", level=1, name=f"Publish {reference}?")).to_be_visible()
+    expect(officer.locator("main")).to_contain_text("It becomes public on")
+    check_screen(officer, "confirm-publish")
     officer.get_by_role("button", name="Publish").click()
-    expect(officer.locator(".notice--success")).to_contain_text(f"{reference} is published")
-    check_screen(officer, "workspace-published")
+    expect(officer.locator(".notice--success")).to_contain_text(f"{reference} is scheduled")
+    expect(officer.locator("#status")).to_contain_text("Scheduled for")
+    check_screen(officer, "workspace-scheduled")
+
+    # The database clock passes the publish date (a plain UPDATE: no worker runs).
+    Solicitation.objects.filter(reference=reference).update(
+        publish_at=Now() - dt.timedelta(minutes=1), published_at=Now() - dt.timedelta(minutes=1)
+    )
 
     # An anonymous visitor finds it on the home page and the city's list, and opens it.
     visitor = new_page(browser)
