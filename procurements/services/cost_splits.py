@@ -191,7 +191,7 @@ def cost_split_propose(*, actor: TenantActor, solicitation: Solicitation, **requ
     _check_dates_before_approval(solicitation)
     cleaned = _clean_request(solicitation, **request)
     version = _create_version(actor, solicitation, **cleaned)
-    _notify_heads(version)
+    notices.notify_proposed(version)  # each head: their share, once, after commit
     return version
 
 
@@ -273,7 +273,7 @@ def split_inputs_changed(actor: TenantActor, solicitation: Solicitation, *, rebu
                     in_kind=_in_kind_of(previous),
                     note=f"Recomputed from version {previous.number} after an edit.",
                 )
-            _notify_heads(version)
+            notices.notify_proposed(version)
             return
         except ValidationFailed:
             # The savepoint rolled back the moves made inside it; the row keeps its old state.
@@ -303,12 +303,6 @@ def _inputs_for_new_lines(previous: Version, solicitation: Solicitation) -> dict
         per_line[str(item.pk)] = given.get(str(item.pk), {lead: whole})
     inputs[key] = per_line
     return inputs
-
-
-def _notify_heads(version: Version) -> None:
-    """Every head of every department in the new version is e-mailed their share (once per
-    version and department, after commit)."""
-    notices.notify_proposed(version)
 
 
 def check_split_publishable(solicitation: Solicitation) -> Version:

@@ -51,19 +51,34 @@ def test_staff_pages_answer_with_the_policy(client, personas):
     assert policy(client.get("/riverton/")) == POLICY
 
 
-def _page_templates() -> list:
-    """Templates rendered into pages. E-mail bodies (an `email` folder) are not: mail clients
-    drop <style> sheets and know no CSP, so e-mail HTML carries its styles inline."""
-    return sorted(path for path in TEMPLATES.rglob("*.html") if "email" not in path.parts)
+def is_email(template) -> bool:
+    """E-mail bodies (templates/email/, templates/<app>/email/) go to mail clients, never
+    under our policy: they carry their styles inline, as mail clients need."""
+    return "email" in template.relative_to(TEMPLATES).parts
 
 
 @pytest.mark.parametrize(
-    "template", _page_templates(), ids=lambda path: str(path.relative_to(TEMPLATES))
+    "template",
+    sorted(t for t in TEMPLATES.rglob("*.html") if not is_email(t)),
+    ids=lambda path: str(path.relative_to(TEMPLATES)),
 )
 def test_templates_carry_nothing_inline(template):
     html = re.sub(r"{#.*?#}", "", template.read_text(), flags=re.S)
     for what, pattern in INLINE.items():
         assert not pattern.search(html), f"{what} in {template.relative_to(TEMPLATES)}"
+
+
+@pytest.mark.parametrize(
+    "template",
+    sorted(t for t in TEMPLATES.rglob("*.html") if is_email(t)),
+    ids=lambda path: str(path.relative_to(TEMPLATES)),
+)
+def test_email_templates_carry_no_code(template):
+    # Styles inline, but never a script, a handler or a javascript: link.
+    html = re.sub(r"{#.*?#}", "", template.read_text(), flags=re.S)
+    for what, pattern in INLINE.items():
+        if what not in ("style element", "style attribute"):
+            assert not pattern.search(html), f"{what} in {template.relative_to(TEMPLATES)}"
 
 
 def test_htmx_adds_no_style_and_evaluates_nothing(client, personas):
