@@ -76,3 +76,21 @@ def criterion_name(criterion) -> str:
     if criterion.is_price and "price" not in criterion.name.lower():
         return format_html('{} <span class="tag">price</span>', criterion.name)
     return criterion.name
+
+
+@register.filter
+def error_items(form) -> list[tuple[str, str]]:
+    """`{% for anchor, message in form|error_items %}`: every error of a form or a formset,
+    in page order, each with the id of its input ("" for the whole form), so one summary can
+    list them all."""
+    if form is None or form == "":
+        return []
+    if hasattr(form, "forms"):  # a formset: its own errors, then each row's
+        items = [("", str(error)) for error in form.non_form_errors()]
+        for row in form.forms:
+            items += error_items(row)
+        return items
+    items = [("", str(error)) for error in form.non_field_errors()]
+    for field in form:
+        items += [(field.id_for_label, f"{field.label}: {error}") for error in field.errors]
+    return items

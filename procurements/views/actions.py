@@ -281,7 +281,7 @@ class CostSplitPreviewView(CostSplitFormView):
         )
 
     def failure_context(self, form):
-        return {"split_form": form, "failed": self.fragment}
+        return {"split_form": form, "failed": self.fragment, "failed_form": form}
 
     def succeeded(self, result):
         form = self.preview_form

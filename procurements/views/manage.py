@@ -214,7 +214,7 @@ class SolicitationActionView(ServiceFormMixin, SolicitationDetailView):
     fragment = ""  # the section to return to
 
     def failure_context(self, form) -> dict:
-        return {self.form_name: form, "failed": self.fragment}
+        return {self.form_name: form, "failed": self.fragment, "failed_form": form}
 
     def success_url(self, result) -> str:
         return self.detail_url(self.fragment)

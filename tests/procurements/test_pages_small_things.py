@@ -111,3 +111,24 @@ def test_a_refused_rejection_shows_its_error_beside_the_field_and_no_empty_alert
     assert "This field is required." in html
     empty_alerts = re.findall(r'<div class="notice notice--error" role="alert">\s*</div>', html)
     assert empty_alerts == []
+
+
+def test_the_workspace_summary_lists_every_error_of_the_failed_form(client, personas, cameras):
+    client.force_login(personas["officer"])
+    response = client.post(
+        manage(cameras, "edit/"),
+        {
+            "kind": "RFP",
+            "title": cameras.title,
+            "publish_at": "soon",
+            "bids_due_at": "31/31/2026",
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    top = r'<div class="error-summary" role="alert" tabindex="-1">.*?</div>'
+    summary = re.search(top, html, re.S)
+    items = re.findall(r"<li>(.*?)</li>", summary.group(0), re.S)
+    assert len(items) == 2, items
+    assert 'href="#id_edit-publish_at"' in items[0]
+    assert 'href="#id_edit-bids_due_at"' in items[1]
