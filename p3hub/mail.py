@@ -2,7 +2,8 @@
 
 from django.conf import settings
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 
 from p3hub.models import OutboundEmail
 
@@ -58,13 +59,18 @@ def site_link(path: str) -> str:
 
 def email_render(template: str, context: dict) -> tuple[str, str, str]:
     """(subject, plain text, HTML) from `<template>.subject.txt`, `<template>.txt` and
-    `<template>.html`; the HTML extends templates/email/base.html."""
-    subject = render_to_string(f"{template}.subject.txt", context).strip()
+    `<template>.html`; the HTML extends templates/email/base.html. The subject and the text
+    are plain text: rendered without HTML escaping ("A & B", not "A &amp; B")."""
+    subject = _render_plain(f"{template}.subject.txt", context).strip()
     return (
         subject,
-        render_to_string(f"{template}.txt", context),
+        _render_plain(f"{template}.txt", context),
         render_to_string(f"{template}.html", context),
     )
+
+
+def _render_plain(name: str, context: dict) -> str:
+    return get_template(name).template.render(Context(context, autoescape=False))
 
 
 def email_people(*, key: str, people, template: str, context: dict, municipality=None) -> int:

@@ -11,7 +11,7 @@ from kombu.exceptions import OperationalError
 
 from p3hub import tasks
 from p3hub.celery import app
-from p3hub.mail import email_queue
+from p3hub.mail import email_queue, email_render
 from p3hub.models import OutboundEmail
 from p3hub.tasks import MAX_ATTEMPTS, email_send, email_send_pending
 
@@ -219,3 +219,16 @@ def test_sweep_tasks_expire_before_the_next_sweep(monkeypatch):
     email = _aged(queued(), minutes=3)
     email_send_pending()
     assert sent == [((email.pk,), {"expires": tasks.STALE_AFTER.total_seconds()})]
+
+
+def test_email_render_writes_subject_and_text_plainly_and_escapes_the_html(tmp_path, settings):
+    (tmp_path / "t.subject.txt").write_text("[{{ ref }}] {{ title }}")
+    (tmp_path / "t.txt").write_text("{{ title }}")
+    (tmp_path / "t.html").write_text("<p>{{ title }}</p>")
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
+    ]
+    subject, text, html = email_render("t", {"ref": "RIV-1", "title": "Signs & <posts>"})
+    assert subject == "[RIV-1] Signs & <posts>"
+    assert text == "Signs & <posts>"
+    assert html == "<p>Signs &amp; &lt;posts&gt;</p>"
