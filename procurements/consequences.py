@@ -22,6 +22,22 @@ def approvals_discarded(solicitation: Solicitation) -> list[str]:
     return sentences
 
 
+def approvals_not_carried_over(solicitation: Solicitation) -> list[str]:
+    """What proposing a new version discards: the decisions on the version in force or, once
+    a head rejected the latest one, the approvals other heads had given it (the next version
+    needs them again)."""
+    if discarded := approvals_discarded(solicitation):
+        return discarded
+    latest = selectors.split_versions_of(solicitation).first()
+    if latest is None or latest.status != latest.Status.REJECTED:
+        return []
+    return [
+        f"{share.department.code}'s approval of version {latest.number} will be discarded."
+        for share in sorted(latest.shares.all(), key=lambda share: share.department.code)
+        if share.status == CostSplitShare.Status.APPROVED
+    ]
+
+
 def split_needs_redoing(solicitation: Solicitation) -> list[str]:
     """A change that takes the split in force out of force: what the officer then does."""
     discarded = approvals_discarded(solicitation)

@@ -234,8 +234,9 @@ class CostSplitFormView(SolicitationActionView):
 
 
 class CostSplitProposeView(WorkspaceConfirmMixin, CostSplitFormView):
-    """Proposing asks for confirmation only when it ends a version in force, saying whose
-    approvals are discarded; the first version is proposed at once."""
+    """Proposing asks for confirmation only when it discards approvals (of the version in
+    force, or those given to a version another head rejected), saying whose; the first
+    version is proposed at once."""
 
     confirm_template_name = "procurements/manage/confirm_propose.html"
     confirm_button = "Propose the new version"
@@ -245,14 +246,17 @@ class CostSplitProposeView(WorkspaceConfirmMixin, CostSplitFormView):
         return f"Propose a new cost split version for {self.solicitation.reference}?"
 
     def confirm_consequences(self) -> list[str]:
-        return consequences.split_needs_redoing(self.solicitation)
+        return [
+            *consequences.approvals_not_carried_over(self.solicitation),
+            "Every head decides the new version; approvals never carry over.",
+        ]
 
     def get(self, request, *args, **kwargs):
         # The confirm step carries the typed split; without one there is nothing to confirm.
         return redirect(self.detail_url(self.fragment))
 
     def post(self, request, *args, **kwargs):
-        if not consequences.approvals_discarded(self.solicitation):
+        if not consequences.approvals_not_carried_over(self.solicitation):
             return ServiceFormMixin.post(self, request, *args, **kwargs)
         return super().post(request, *args, **kwargs)
 

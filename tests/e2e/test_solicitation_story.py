@@ -49,7 +49,7 @@ def check_screen(page, name: str) -> None:
     page.set_viewport_size(DESKTOP)
 
 
-def create_solicitation(page, live_server) -> str:
+def create_solicitation(page, live_server, *, publish_in_days: int = 1) -> str:
     page.get_by_role("navigation", name="City of Riverton").get_by_role(
         "link", name="Solicitations"
     ).click()
@@ -57,7 +57,8 @@ def create_solicitation(page, live_server) -> str:
     page.get_by_label("Title").fill(TITLE)
     page.get_by_label("Description").fill("Cameras and speed sensors at one intersection.")
     page.get_by_label("Lead department").select_option(label="Transportation (TRN)")
-    for label, days in (("Publish on", 1), ("Questions due", 10), ("Bids due", 20)):
+    dates = (("Publish on", publish_in_days), ("Questions due", 10), ("Bids due", 20))
+    for label, days in dates:
         page.get_by_label(label).fill(local(days))
     page.get_by_label("Bid opening").fill(local(21))
     check_screen(page, "create")

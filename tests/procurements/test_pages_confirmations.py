@@ -89,6 +89,25 @@ def test_proposing_over_a_version_in_force_names_the_approvals_discarded(
     assert statuses == {1: CostSplitVersion.Status.SUPERSEDED, 2: CostSplitVersion.Status.PROPOSED}
 
 
+def test_proposing_after_a_rejection_names_the_approvals_the_rejected_version_had(
+    client, personas, actor, departments, proposed
+):
+    version = proposed.split_versions.get()
+    services.share_approve(actor=actor("head.trn"), version=version, department=departments["TRN"])
+    services.share_reject(
+        actor=actor("head.psd"), version=version, department=departments["PSD"], reason="Too much"
+    )
+    client.force_login(personas["officer"])
+    url = manage(proposed, "cost-split-versions/new/")
+    typed = {"method": "percentage", "percentages.TRN": "60", "percentages.PSD": "40"}
+
+    shown = asks_first(client, url, typed)
+    assert "TRN's approval of version 1 will be discarded." in shown
+    assert "PSD" not in shown.split("will be discarded")[0].rsplit("<li", 1)[-1]
+    assert client.post(url, {**typed, "confirmed": "1"}).status_code == 302
+    assert proposed.split_versions.filter(number=2).exists()
+
+
 def test_the_first_version_is_proposed_without_a_confirm_step(client, personas, cameras):
     client.force_login(personas["officer"])
     inputs = {
