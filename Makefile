@@ -38,8 +38,9 @@ run: install
 # The embedded demo from scratch: its database, media, outbox and queue are deleted and the demo
 # seeded again. It stops nothing: stop `make run` (Ctrl-C) first. The services mode is never
 # touched (with DATABASE_URL set it refuses); var/'s keys are kept.
-EMBEDDED_STATE := var/db.sqlite3 var/db.sqlite3-journal var/db.sqlite3-wal var/db.sqlite3-shm \
-	var/media var/mail var/celery var/celerybeat-schedule var/celerybeat-schedule.db
+VAR_DIR := $(or $(P3HUB_VAR_DIR),var)
+EMBEDDED_STATE := $(VAR_DIR)/db.sqlite3 $(VAR_DIR)/db.sqlite3-* $(VAR_DIR)/media $(VAR_DIR)/mail \
+	$(VAR_DIR)/celery $(VAR_DIR)/celerybeat-schedule*
 demo-reset: install
 	@if [ -n "$$DATABASE_URL" ]; then \
 		echo "demo-reset resets the embedded demo only; unset DATABASE_URL." >&2; exit 2; fi
