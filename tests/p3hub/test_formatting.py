@@ -91,3 +91,8 @@ def test_e_mails_write_dates_as_the_pages_do(personas):
     riverton.refresh_from_db()
     mail = OutboundEmail.objects.latest("pk")  # the invitation just sent
     assert format_datetime(invitation.expires_at, riverton, zone=True) in mail.body
+
+
+def test_the_calendars_edges_read_in_utc_rather_than_fail():
+    first = dt.datetime.min.replace(tzinfo=dt.UTC)  # Chicago's would be before year 1
+    assert format_datetime(first, city(DateFormat.ISO), zone=True) == "0001-01-01 00:00 UTC"
