@@ -7,7 +7,7 @@ PORT ?= 8000
 # Debian packages: Chromium for browser tests, pango/harfbuzz for WeasyPrint, poppler for PDF checks.
 APT_PACKAGES := chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core poppler-utils
 
-.PHONY: run test lint format bench install install-dev system-deps clean
+.PHONY: run demo-reset test lint format bench install install-dev system-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,21 @@ system-deps:
 
 run: install
 	@bin/run-embedded $(PORT)
+
+# The embedded demo from scratch: its database, media, outbox and queue are deleted and the demo
+# seeded again. It stops nothing: stop `make run` (Ctrl-C) first. The services mode is never
+# touched (with DATABASE_URL set it refuses); var/'s keys are kept.
+VAR_DIR := $(or $(P3HUB_VAR_DIR),var)
+EMBEDDED_STATE := $(VAR_DIR)/db.sqlite3 $(VAR_DIR)/db.sqlite3-* $(VAR_DIR)/media $(VAR_DIR)/mail \
+	$(VAR_DIR)/celery $(VAR_DIR)/celerybeat-schedule*
+demo-reset: install
+	@if [ -n "$$DATABASE_URL" ]; then \
+		echo "demo-reset resets the embedded demo only; unset DATABASE_URL." >&2; exit 2; fi
+	rm -rf $(EMBEDDED_STATE)
+	$(BIN)/python manage.py migrate --no-input -v0
+	$(BIN)/python manage.py createcachetable
+	$(BIN)/python manage.py seed_demo -v0
+	@echo "The demo is reset. Start it with: make run"
 
 test: system-deps install-dev
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -90,7 +90,10 @@ def local_time(moment: dt.datetime, municipality) -> dt.datetime:
     """`moment` (aware, stored UTC) in the municipality's zone."""
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment, dt.UTC)
-    return moment.astimezone(_zone_of(municipality))
+    try:
+        return moment.astimezone(_zone_of(municipality))
+    except OverflowError:  # the calendar's very first or last hours: shown as stored, in UTC
+        return moment.astimezone(dt.UTC)
 
 
 def format_date(value: dt.date | dt.datetime | None, municipality) -> str:

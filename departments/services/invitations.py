@@ -20,6 +20,7 @@ from p3hub.audit import Verb
 from p3hub.cleaning import clean_text
 from p3hub.clock import db_now
 from p3hub.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from p3hub.formatting import format_datetime
 from p3hub.mail import email_queue
 
 SALT = "p3hub.invitation"
@@ -97,7 +98,7 @@ def _email(invitation: Invitation) -> None:
             f"Accept the invitation: {invitation_link(invitation)}\n\n"
             f"If you already have a P3 Hub account for this address, sign in and accept; "
             f"otherwise the link lets you make one. The link works once, until "
-            f"{invitation.expires_at.astimezone(municipality.zone):%d %B %Y, %H:%M %Z}.\n"
+            f"{format_datetime(invitation.expires_at, municipality, zone=True)}.\n"
         ),
     )
 

@@ -12,6 +12,7 @@ import string
 from django.urls import NoReverseMatch, reverse
 from django.utils.dateparse import parse_datetime
 
+from departments.models import Membership
 from p3hub.audit import Verb
 from p3hub.formatting import format_datetime
 from p3hub.money import format_money
@@ -109,6 +110,21 @@ LABELS = {
 }
 
 
+def _choice_labels() -> dict[str, dict[str, str]]:
+    # Imported here: procurements' models import departments' (this app loads first).
+    from procurements.models import CostSplitVersion, Solicitation
+
+    return {
+        "method": dict(CostSplitVersion.Method.choices),
+        "kind": dict(Solicitation.Kind.choices),
+        "role": dict(Membership.Role.choices),
+    }
+
+
+# Recorded for the chain, not for a clerk: the row's own id.
+NOT_SHOWN = {"line_item"}
+
+
 def withheld(text: str, *, contacts: bool) -> str:
     """`text` as shown: without `contacts`, every e-mail address in it is withheld."""
     return text if contacts else EMAIL.sub(WITHHELD, text)
@@ -128,6 +144,7 @@ class Reader:
         self.currency = municipality.currency if municipality is not None else None
         self.contacts = contacts
         self.names = department_names
+        self.choices = _choice_labels()
 
     def department(self, code) -> str:
         return self.names.get(code, code or "")
@@ -167,21 +184,31 @@ class Reader:
         after = event.after if isinstance(event.after, dict) else {}
         rows = []
         for name in dict.fromkeys([*before, *after]):
-            if name in IN_THE_SENTENCE and event.verb in SENTENCES:
+            if name in NOT_SHOWN or (name in IN_THE_SENTENCE and event.verb in SENTENCES):
                 continue
             if name in before and name in after and before[name] == after[name]:
                 continue  # unchanged: a snapshot records every field
+            if name not in before and after.get(name) in ("", None, []):
+                continue  # a creation's blank fields say nothing
             money = name.endswith(MINOR)
             shown = name.removesuffix(MINOR)
             label = LABELS.get(shown, shown.replace("_", " ").capitalize())
             rows.append(
                 (
                     label,
-                    self.value(before[name], money=money) if name in before else None,
-                    self.value(after[name], money=money) if name in after else None,
+                    self._side(before, name, money=money),
+                    self._side(after, name, money=money),
                 )
             )
         return rows
+
+    def _side(self, side: dict, name: str, *, money: bool) -> str | None:
+        if name not in side:
+            return None
+        value = side[name]
+        if name in self.choices and isinstance(value, str):  # a choice reads as its label
+            value = self.choices[name].get(value, value)
+        return self.value(value, money=money)
 
     def sentence(self, event, person: str) -> str:
         """The event as one sentence, from SENTENCES (the verb's label for any other)."""
@@ -206,7 +233,7 @@ class Reader:
             because=f": “{reason}”" if reason else "",
             description=details.get("description", ""),
             email=withheld(str(details.get("email", "")), contacts=self.contacts),
-            role=str(details.get("role", "")).replace("_", " "),
+            role=self.choices["role"].get(details.get("role"), details.get("role", "")).lower(),
             user=details.get("user", ""),
         )
         return string.Formatter().vformat(pattern, (), fields)

@@ -65,7 +65,9 @@ def _fund_code_of(department, fund_code) -> str:
     """The fund code a share is charged to (DESIGN.md 6): one of the department's own codes,
     and required when the department has several. With just one, a blank confirms it (the
     inbox preselects it); with none, the share is charged to no code."""
-    codes = list(department.fund_codes or []) if isinstance(department, Department) else []
+    if not isinstance(department, Department):
+        return ""  # _lock_share refuses it, naming the department
+    codes = list(department.fund_codes or [])
     fund_code = clean_text(fund_code or "", field="fund_code", limit=30)
     if not fund_code and len(codes) == 1:
         return codes[0]

@@ -10,7 +10,7 @@ register = template.Library()
 
 @register.filter
 def money(minor, currency: str) -> str:
-    """`{{ amount|money:currency }}`: minor units as “USD 1,234.56”; a dash for nothing."""
+    """`{{ amount|money:currency }}`: minor units as “$1,234.56”; a dash for nothing."""
     if minor is None or minor == "":
         return "—"
     return format_money(int(minor), currency)

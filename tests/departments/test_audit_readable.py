@@ -96,7 +96,7 @@ def test_every_verb_has_a_sentence():
             Verb.MEMBERSHIP_GRANT,
             None,
             {"user": "head.psd", "role": "head", "department": "PSD"},
-            "Priya Shah made head.psd head of Public Safety",
+            "Priya Shah made head.psd department head of Public Safety",
         ),
     ],
 )
@@ -271,3 +271,26 @@ def test_a_changed_criterion_is_still_recorded(actor, cameras):
     before = events_count()
     services.criteria_set(actor=actor("officer"), solicitation=cameras, criteria=criteria)
     assert events_count() == before + 1
+
+
+def test_a_creation_shows_what_was_given_with_choices_by_their_labels(riverton):
+    added = AuditEvent(
+        municipality=riverton,
+        verb=Verb.LINE_ITEM_ADD,
+        after={"line_item": 7, "description": "Camera", "site": "", "unit": "each"}
+        | {"estimated_unit_price_minor": 250_000},
+    )
+    assert reader_for(riverton).changes(added) == [
+        ("Description", None, "Camera"),
+        ("Unit", None, "each"),
+        ("Estimated unit price", None, "$2,500.00"),
+    ]
+    proposed = AuditEvent(
+        municipality=riverton,
+        verb=Verb.COST_SPLIT_PROPOSE,
+        after={"version": 1, "method": "line_item", "result": {"departments": {"PSD": 500_000}}},
+    )
+    assert reader_for(riverton).changes(proposed) == [
+        ("Method", None, "By line item"),
+        ("Shares", None, "Public Safety $5,000.00"),
+    ]

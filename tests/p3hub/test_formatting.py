@@ -74,3 +74,25 @@ def test_the_template_filters_use_the_same_functions():
         "Dec 2, 2026, 9:00 AM|Dec 2, 2026, 9:00 AM CST|Dec 2, 2026|Central Time|"
         "$2,500.00|EUR 2,500.00"
     )
+
+
+@pytest.mark.django_db
+def test_e_mails_write_dates_as_the_pages_do(personas):
+    from departments import services
+    from departments.tenancy import tenant_actor_for
+    from p3hub.models import OutboundEmail
+
+    riverton = Municipality.objects.get(slug="riverton")
+    Municipality.objects.filter(pk=riverton.pk).update(date_format=DateFormat.DAY_FIRST)
+    actor = tenant_actor_for(personas["admin"], "riverton")
+    invitation = services.invitation_send(
+        actor=actor, email="new@riverton.example", role="member", department="TRN"
+    )
+    riverton.refresh_from_db()
+    mail = OutboundEmail.objects.latest("pk")  # the invitation just sent
+    assert format_datetime(invitation.expires_at, riverton, zone=True) in mail.body
+
+
+def test_the_calendars_edges_read_in_utc_rather_than_fail():
+    first = dt.datetime.min.replace(tzinfo=dt.UTC)  # Chicago's would be before year 1
+    assert format_datetime(first, city(DateFormat.ISO), zone=True) == "0001-01-01 00:00 UTC"

@@ -318,6 +318,7 @@ def test_split_versions_list_retrieve_and_reject(api_as, cameras, actor):
             "department": "PSD",
             "amount": "4960.00",
             "status": "rejected",
+            "fund_code": "",  # set on approval only
             "reason": "Forty is too much.",
             "decided_by": "head.psd",
             "decided_at": one["shares"][0]["decided_at"],
@@ -326,6 +327,7 @@ def test_split_versions_list_retrieve_and_reject(api_as, cameras, actor):
             "department": "TRN",
             "amount": "7440.00",
             "status": "pending",
+            "fund_code": "",
             "reason": "",
             "decided_by": None,
             "decided_at": None,
