@@ -78,7 +78,7 @@ def test_a_week_of_daily_work_from_invitation_to_public_cancellation(
     head_psd = new_page(browser)
     sign_in(head_psd, live_server, "head.psd")
     head_psd.goto(f"{live_server.url}/riverton/")
-    needs = head_psd.locator("#needs-you")
+    needs = head_psd.locator("section.needs-you")
     expect(needs).to_contain_text(reference)
     check_screen(head_psd, "daily-dashboard-invitation")
     needs.get_by_role("button", name=f"Join {reference} for PSD").click()

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from departments.models import Municipality
+from p3hub.formatting import format_datetime
 from p3hub.money import format_money
 from procurements import services
 from procurements.models import Participation, Solicitation
@@ -164,9 +165,9 @@ def test_bids_due_this_week_by_the_database_clock_in_the_citys_zone(
     response = client.get(DASHBOARD)
     text = needs_you(response)
     assert "Bids due this week" in text
-    zone = Municipality.objects.get(slug="riverton").zone
-    shown = timezone.localtime(now + dt.timedelta(days=3), zone)
-    assert shown.strftime("%H:%M") in text
+    riverton = Municipality.objects.get(slug="riverton")
+    # In Riverton's zone and date format: "Dec 4, 2026, 8:39 PM CST".
+    assert format_datetime(now + dt.timedelta(days=3), riverton, zone=True) in text
     assert soon.reference in text
     assert later.reference not in text.split("Bids due this week")[1]
     assert past.reference not in text.split("Bids due this week")[1]
