@@ -9,6 +9,7 @@ import pytest
 
 from departments.models import Department, Membership, Municipality, User
 from departments.tenancy import tenant_actor_for
+from p3hub.formatting import format_datetime
 from p3hub.money import format_money
 from procurements import services
 from procurements.services import notices
@@ -123,9 +124,9 @@ def test_an_invited_department_is_told_by_its_active_heads_only_once(
     assert email.subject == (
         f"[{draft.reference}] TRN invites Public Works to share Cameras & sensors at Main St"
     )
-    # the deadline in riverton's zone, the link to where Join and Decline are, from SITE_URL
-    bids_due = draft.bids_due_at.astimezone(draft.municipality.zone)
-    assert f"Bids due: {bids_due:%-d %b %Y, %H:%M}" in email.body
+    # the deadline as riverton writes it, the link to where Join and Decline are, from SITE_URL
+    bids_due = format_datetime(draft.bids_due_at, draft.municipality, zone=True)
+    assert f"Bids due: {bids_due}" in email.body
     assert workspace(draft, "#participants") in email.body
     assert f'href="{workspace(draft, "#participants")}"' in html_of(email)
     assert "Cameras &amp; sensors" in html_of(email) and "&amp;" not in email.body
