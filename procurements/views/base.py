@@ -32,23 +32,26 @@ def split_table(
             "description": descriptions.get(line["line"], f"Line item {line['line']}"),
             "amount": shown(line["amount"]),
             "in_kind": shown(line["in_kind"]),
-            "shares": [shown(line["shares"].get(code, 0)) for code in codes],
+            "shares": [
+                {"code": code, "amount": shown(line["shares"].get(code, 0))} for code in codes
+            ],
         }
         for line in result["lines"]
     ]
     totals = {
         "amount": shown(result["total_minor"]),
         "in_kind": shown(result["in_kind_minor"]),
-        "shares": [shown(result["departments"][code]) for code in codes],
+        "shares": [{"code": code, "amount": shown(result["departments"][code])} for code in codes],
     }
-    charged = [(fund_codes or {}).get(code, "") for code in codes]
+    # Each cell names its department, for the label a phone's stacked rows show.
+    charged = [{"code": code, "fund": (fund_codes or {}).get(code, "")} for code in codes]
     return {
         "caption": caption,
         "codes": codes,
         "rows": rows,
         "totals": totals,
         "has_in_kind": bool(result["in_kind_minor"]),
-        "fund_codes": charged if any(charged) else [],
+        "fund_codes": charged if any(cell["fund"] for cell in charged) else [],
     }
 
 
