@@ -22,6 +22,50 @@ class ValidationFailed(ApplicationError):
     """Input that is well-formed but breaks a rule (totals, dates, uniqueness)."""
 
 
+class ValidationErrors(ValidationFailed):
+    """Several inputs refused at once, so a form shows every one and the API lists them all
+    (the first stands for the whole where one message is shown)."""
+
+    def __init__(self, errors: list[ValidationFailed]):
+        first = errors[0]
+        super().__init__(first.message, field=first.field, code=first.code)
+        self.errors = errors
+
+
+class Checks:
+    """Independent input checks of one request, run all before refusing:
+
+        checks = Checks()
+        title = checks.run(clean_text, value, field="title")
+        ...
+        checks.raise_any()
+
+    `run` returns the check's result, or None when it refused (kept for `raise_any`)."""
+
+    def __init__(self):
+        self.failed: list[ValidationFailed] = []
+
+    def run(self, check, *args, **kwargs):
+        try:
+            return check(*args, **kwargs)
+        except ValidationErrors as error:
+            self.failed.extend(error.errors)
+        except ValidationFailed as error:
+            self.failed.append(error)
+        return None
+
+    def raise_any(self) -> None:
+        if len(self.failed) == 1:
+            raise self.failed[0]
+        if self.failed:
+            raise ValidationErrors(self.failed)
+
+
+def each_error(error: ApplicationError) -> list[ApplicationError]:
+    """The refusals one error carries: several for ValidationErrors, else itself."""
+    return list(getattr(error, "errors", [error]))
+
+
 class PermissionDenied(ApplicationError):
     """The actor may see the object but may not do this to it."""
 

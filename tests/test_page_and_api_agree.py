@@ -24,8 +24,9 @@ SOLICITATION = {
     "lead_department": "TRN",
     "publish_at": "2030-01-10T09:00",
     "questions_due_at": "2030-01-12T17:00",
-    "bids_due_at": "2030-01-15T14:00",
-    "opening_at": "2030-01-15T15:00",
+    # At least the minimum bidding period (7 days) after publication.
+    "bids_due_at": "2030-01-20T14:00",
+    "opening_at": "2030-01-20T15:00",
 }
 LINE = {
     "description": "Cabinet",

@@ -28,7 +28,7 @@ from django.views.generic import TemplateView
 
 from departments import selectors
 from departments.tenancy import tenant_actor_for
-from p3hub.errors import ApplicationError, NotFound, PermissionDenied
+from p3hub.errors import ApplicationError, NotFound, PermissionDenied, each_error
 
 ADMINS_ONLY = "Only a tenant admin may manage departments and people."
 
@@ -150,7 +150,8 @@ def run_service(form, service) -> Outcome:
         return Outcome(service(form))
     except ApplicationError as error:
         raise_as_http(error)
-        form.apply_service_error(error)
+        for each in each_error(error):
+            form.apply_service_error(each)
         return Outcome(status=error.status_code)
 
 

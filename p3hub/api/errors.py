@@ -11,7 +11,7 @@ from drf_standardized_errors.handler import ExceptionHandler
 from drf_standardized_errors.handler import exception_handler as standard_handler
 from rest_framework import exceptions, status
 
-from p3hub.errors import ApplicationError
+from p3hub.errors import ApplicationError, each_error
 
 
 class Conflict(exceptions.APIException):
@@ -22,9 +22,11 @@ class Conflict(exceptions.APIException):
 
 def to_api_exception(error: ApplicationError) -> exceptions.APIException:
     if error.status_code == 400:
-        detail = exceptions.ErrorDetail(error.message, code=error.code)
-        field = error.field or "non_field_errors"
-        return exceptions.ValidationError({field: [detail]})
+        details: dict[str, list] = {}
+        for each in each_error(error):
+            detail = exceptions.ErrorDetail(each.message, code=each.code)
+            details.setdefault(each.field or "non_field_errors", []).append(detail)
+        return exceptions.ValidationError(details)
     if error.status_code == 403:
         return exceptions.PermissionDenied(error.message, code=error.code)
     if error.status_code == 404:

@@ -129,7 +129,11 @@ _SOLICITATION_WRITES = ["create", "partial_update"]
     ),
 )
 @extend_validation_errors(["date_order"], field_name="opening_at", actions=_SOLICITATION_WRITES)
-@extend_validation_errors(["date_order"], field_name="bids_due_at", actions=_SOLICITATION_WRITES)
+@extend_validation_errors(
+    ["date_order", "deadline_passed", "bidding_period_too_short"],
+    field_name="bids_due_at",
+    actions=_SOLICITATION_WRITES,
+)
 @extend_validation_errors(
     ["date_order"], field_name="questions_due_at", actions=_SOLICITATION_WRITES
 )

@@ -75,7 +75,8 @@ def check_bidding_period(solicitation: Solicitation, *, now: dt.datetime | None 
     days = solicitation.municipality.minimum_bidding_days
     publish_at = solicitation.publish_at
     public_from = publish_at if publish_at is not None and publish_at > now else now
-    if due < public_from + dt.timedelta(days=days):
+    # A difference, not a sum: a publish date near the calendar's end must not overflow.
+    if due - public_from < dt.timedelta(days=days):
         after = "the publish date" if public_from is publish_at else "today"
         raise ValidationFailed(
             f"The bid deadline must be at least {days} days after {after}: set a later bid "

@@ -17,7 +17,7 @@ from departments.tenancy import SystemActor, TenantActor
 from p3hub.audit import Verb
 from p3hub.cleaning import clean_choice, clean_text
 from p3hub.clock import db_now
-from p3hub.errors import ApplicationError, ValidationFailed
+from p3hub.errors import ApplicationError, Checks, ValidationFailed
 from p3hub.mail import email_people, site_link
 from procurements.models import Participation, ReferenceCounter, Solicitation
 from procurements.services.common import (
@@ -58,20 +58,30 @@ def _clean(name: str, value):
 
 
 def _check_dates(solicitation: Solicitation) -> None:
-    """Key dates, where given, must come in order: publish, questions, bids, opening."""
+    """Key dates, where given, must come in order: publish, questions, bids, opening; and the
+    bidding period must be long enough. Every date at fault is named at once."""
     given = [(name, getattr(solicitation, name)) for name in DATE_FIELDS]
     given = [(name, value) for name, value in given if value is not None]
+    checks = Checks()
     for name, value in given:
         if not isinstance(value, dt.datetime) or value.tzinfo is None:
-            raise ValidationFailed("Give a date and time with a time zone.", field=name)
+            checks.failed.append(
+                ValidationFailed("Give a date and time with a time zone.", field=name)
+            )
+    checks.raise_any()
     for (earlier, first), (later, second) in itertools.pairwise(given):
         if second < first:
             label = later.removesuffix("_at").replace("_", " ")
-            raise ValidationFailed(
-                f"The {label} date must not be before the {earlier.removesuffix('_at')} date.",
-                field=later,
-                code="date_order",
+            checks.failed.append(
+                ValidationFailed(
+                    f"The {label} date must not be before the {earlier.removesuffix('_at')} date.",
+                    field=later,
+                    code="date_order",
+                )
             )
+    if not any(error.field == "bids_due_at" for error in checks.failed):
+        checks.run(check_bidding_period, solicitation)
+    checks.raise_any()
 
 
 def _next_reference(actor: TenantActor) -> str:
@@ -99,18 +109,20 @@ def solicitation_create(
 ) -> Solicitation:
     """A procurement officer opens a draft; the lead department takes part from the start."""
     require_officer(actor)
-    fields = {name: _clean(name, value) for name, value in dates.items()}
+    # Every input is checked before any is refused: the form shows all its errors at once.
+    checks = Checks()
+    cleaned = {
+        "kind": checks.run(_clean, "kind", kind),
+        "title": checks.run(_clean, "title", title),
+        "description": checks.run(_clean, "description", description),
+        "lead_department": checks.run(check_department, actor, lead_department, "lead_department"),
+    }
+    dates = {name: _clean(name, value) for name, value in dates.items()}
+    checks.run(_check_dates, Solicitation(municipality=actor.municipality, **dates))
+    checks.raise_any()
     solicitation = Solicitation(
-        municipality=actor.municipality,
-        kind=_clean("kind", kind),
-        title=_clean("title", title),
-        description=_clean("description", description),
-        lead_department=check_department(actor, lead_department, "lead_department"),
-        created_by=actor.user,
-        **fields,
+        municipality=actor.municipality, created_by=actor.user, **cleaned, **dates
     )
-    _check_dates(solicitation)
-    check_bidding_period(solicitation)
     solicitation.reference = _next_reference(actor)
     solicitation.save()
     Participation.lifecycle.create(
@@ -135,13 +147,17 @@ def solicitation_update(
     solicitation = lock_solicitation(actor, solicitation)
     require_editable(solicitation)
     before = _snapshot(solicitation)
+    checks = Checks()
     for name, value in changes.items():
-        setattr(solicitation, name, _clean(name, value))
-    _check_dates(solicitation)
+        cleaned = checks.run(_clean, name, value)
+        if not checks.failed or checks.failed[-1].field != name:
+            setattr(solicitation, name, cleaned)
+    dates_changed = any(getattr(solicitation, name) != before[name] for name in DATE_FIELDS)
+    if dates_changed:
+        checks.run(_check_dates, solicitation)
+    checks.raise_any()
     after = _snapshot(solicitation)
     changed = [name for name in after if after[name] != before[name]]
-    if set(changed) & set(DATE_FIELDS):
-        check_bidding_period(solicitation)
     if changed:
         solicitation.save(update_fields=[*changed, "updated_at"])
         actor.audit(

@@ -1,6 +1,7 @@
 """What a city notices on the pages: quantities and units as people write them, "Price" once,
 "No fund codes", no empty red alert after a refused rejection."""
 
+import datetime as dt
 import re
 from decimal import Decimal
 from html import unescape
@@ -8,9 +9,12 @@ from html import unescape
 import pytest
 
 from departments.models import Department
+from p3hub.errors import ValidationErrors
 from procurements import services
+from procurements.models import Solicitation
 from procurements.templatetags.procurement_tags import unit_for
-from tests.helpers import manage
+from tests.factories import future
+from tests.helpers import client_with_token, manage, token_for
 
 pytestmark = pytest.mark.django_db
 
@@ -132,3 +136,57 @@ def test_the_workspace_summary_lists_every_error_of_the_failed_form(client, pers
     assert len(items) == 2, items
     assert 'href="#id_edit-publish_at"' in items[0]
     assert 'href="#id_edit-bids_due_at"' in items[1]
+
+
+def test_a_refused_solicitation_reports_every_field_at_fault_at_once(
+    client, personas, actor, departments
+):
+    """The service checks every input before refusing: the page, the API and the service all
+    name the blank title, the lead department of nowhere and the deadline before the publish
+    date together, and nothing is created."""
+    officer = actor("officer")
+    soon = future(3)
+    refused = {"title": " ", "lead_department": None}
+    with pytest.raises(ValidationErrors) as caught:
+        services.solicitation_create(
+            actor=officer,
+            kind="RFP",
+            description="",
+            publish_at=soon,
+            bids_due_at=soon - dt.timedelta(days=1),
+            **refused,
+        )
+    assert {error.field for error in caught.value.errors} == {
+        "title",
+        "lead_department",
+        "bids_due_at",
+    }
+
+    client.force_login(personas["officer"])
+    typed = {
+        "kind": "RFP",
+        "title": "",
+        "lead_department": "",
+        "publish_at": soon.strftime("%Y-%m-%dT%H:%M"),
+        "bids_due_at": (soon - dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
+    }
+    response = client.post("/riverton/manage/solicitations/new/", typed)
+    assert response.status_code == 400
+    summary = re.search(r'class="error-summary".*?</ul>', response.content.decode(), re.S)
+    assert len(re.findall(r"<li>", summary.group(0))) == 3
+
+    api = client_with_token(token_for("officer"))
+    body = api.post(
+        "/api/v1/riverton/solicitations/",
+        {
+            "kind": "RFP",
+            "title": " ",
+            "lead_department": "TRN",
+            "publish_at": soon.isoformat(),
+            "bids_due_at": (soon - dt.timedelta(days=1)).isoformat(),
+            "questions_due_at": soon.isoformat(),
+        },
+        format="json",
+    ).json()
+    assert {error["attr"] for error in body["errors"]} == {"title", "bids_due_at"}
+    assert not Solicitation.objects.filter(municipality__slug="riverton", title=" ").exists()
