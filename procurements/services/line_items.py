@@ -8,7 +8,7 @@ from django.db import transaction
 from departments.tenancy import TenantActor
 from p3hub.audit import Verb
 from p3hub.cleaning import clean_amount, clean_decimal, clean_text
-from p3hub.errors import ValidationFailed, get_or_not_found
+from p3hub.errors import Checks, ValidationFailed, get_or_not_found
 from p3hub.money import format_amount, format_money
 from procurements.allocation import MAX_TOTAL_MINOR, line_amount_minor
 from procurements.models import LineItem, Solicitation
@@ -41,11 +41,18 @@ def _clean_price(price, currency: str) -> int:
 
 
 def _clean_line(solicitation: Solicitation, values: dict) -> dict:
-    """The line's fields as stored, each cleaned by its rule."""
+    """The line's fields as stored, each cleaned by its rule; every field at fault is named at
+    once."""
     currency = solicitation.municipality.currency
-    description = clean_text(values["description"], field="description", limit=300, required=True)
-    quantity = _clean_quantity(values["quantity"])
-    price_minor = _clean_price(values["estimated_unit_price"], currency)
+    checks = Checks()
+    description = checks.run(
+        clean_text, values["description"], field="description", limit=300, required=True
+    )
+    quantity = checks.run(_clean_quantity, values["quantity"])
+    price_minor = checks.run(_clean_price, values["estimated_unit_price"], currency)
+    unit = checks.run(clean_text, values["unit"], field="unit", limit=30)
+    site = checks.run(clean_text, values["site"], field="site", limit=200)
+    checks.raise_any()
     if line_amount_minor(quantity, price_minor) > MAX_LINE_AMOUNT_MINOR:
         raise ValidationFailed(
             "Quantity times unit price is implausibly large.", field="estimated_unit_price"
@@ -53,8 +60,8 @@ def _clean_line(solicitation: Solicitation, values: dict) -> dict:
     return {
         "description": description,
         "quantity": quantity,
-        "unit": clean_text(values["unit"], field="unit", limit=30) or "each",
-        "site": clean_text(values["site"], field="site", limit=200),
+        "unit": unit or "each",
+        "site": site,
         "estimated_unit_price_minor": price_minor,
     }
 

@@ -190,3 +190,17 @@ def test_a_refused_solicitation_reports_every_field_at_fault_at_once(
     ).json()
     assert {error["attr"] for error in body["errors"]} == {"title", "bids_due_at"}
     assert not Solicitation.objects.filter(municipality__slug="riverton", title=" ").exists()
+
+
+def test_a_refused_line_item_reports_every_field_at_fault_at_once(client, personas, cameras):
+    client.force_login(personas["officer"])
+    before = cameras.line_items.count()
+    response = client.post(
+        manage(cameras, "line-items/new/"),
+        {"description": "", "quantity": "0", "unit": "each", "estimated_unit_price": "a lot"},
+    )
+    assert response.status_code == 400
+    summary = re.search(r'class="error-summary".*?</ul>', response.content.decode(), re.S)
+    named = re.findall(r'href="#id_line-(\w+)"', summary.group(0))
+    assert named == ["description", "quantity", "estimated_unit_price"]
+    assert cameras.line_items.count() == before
