@@ -45,6 +45,17 @@ class Checks:
     def __init__(self):
         self.failed: list[ValidationFailed] = []
 
+    def refuse(self, message: str, *, field: str, code: str | None = None) -> None:
+        """Record a refusal found without a check function."""
+        self.failed.append(ValidationFailed(message, field=field, code=code))
+
+    def refused(self, field: str) -> bool:
+        """Whether a check already refused `field` (or an entry under it)."""
+        return any(
+            error.field == field or (error.field or "").startswith(f"{field}.")
+            for error in self.failed
+        )
+
     def run(self, check, *args, **kwargs):
         try:
             return check(*args, **kwargs)

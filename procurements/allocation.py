@@ -6,13 +6,16 @@ up to each line's amount (less its in-kind part) and whose columns add up to eac
 payable total, both exactly. Ties are broken by department code (p3hub.money.allocate).
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
-from functools import lru_cache
+from functools import lru_cache, partial
+from typing import TypeVar
 
 from p3hub.money import allocate
+
+T = TypeVar("T")
 
 PERCENTAGE, FIXED, LINE_ITEM, QUANTITY = "percentage", "fixed", "line_item", "quantity"
 METHODS = (PERCENTAGE, FIXED, LINE_ITEM, QUANTITY)
@@ -33,6 +36,34 @@ class SplitError(ValueError):
         self.message = message
         self.field = field
         self.amounts = amounts
+
+
+class SplitErrors(SplitError):
+    """Several inputs at fault at once (each a SplitError), so a form marks every one; the
+    first stands for the whole where one message is shown."""
+
+    def __init__(self, errors: list[SplitError]):
+        first = errors[0]
+        super().__init__(first.message, field=first.field, amounts=first.amounts)
+        self.errors = errors
+
+
+def _gather(parsers: Mapping[object, Callable[[], T]]) -> dict:
+    """Run every parser, even after one failed: the values by key, or SplitErrors naming
+    each failure (a single failure as itself)."""
+    values, failed = {}, []
+    for key, parse in parsers.items():
+        try:
+            values[key] = parse()
+        except SplitErrors as error:
+            failed.extend(error.errors)
+        except SplitError as error:
+            failed.append(error)
+    if len(failed) == 1:
+        raise failed[0]
+    if failed:
+        raise SplitErrors(failed)
+    return values
 
 
 @dataclass(frozen=True)
@@ -216,7 +247,9 @@ def _per_department(values, departments: list[str], field: str, places: int) -> 
     missing = [code for code in departments if code not in values]
     if missing:
         raise SplitError(f"Give a value for {missing[0]}.", field=f"{field}.{missing[0]}")
-    return {code: _units(values[code], places, f"{field}.{code}") for code in departments}
+    return _gather(
+        {code: partial(_units, values[code], places, f"{field}.{code}") for code in departments}
+    )
 
 
 def _check_percent_total(units: dict[str, int], field: str) -> dict[str, int]:
@@ -260,29 +293,37 @@ def _line_units(given: Mapping, departments: list[str], field: str, places: int)
     (speed sensor: 100% TRN). Only the given values are parsed: a line of a 100-department
     split usually names a few."""
     _reject_unknown(given, departments, field)
-    units = dict.fromkeys(departments, 0)
-    for code in sorted(given):
-        units[code] = _units(given[code], places, f"{field}.{code}")
-    return units
+    parsed = _gather(
+        {code: partial(_units, given[code], places, f"{field}.{code}") for code in sorted(given)}
+    )
+    return {**dict.fromkeys(departments, 0), **parsed}
+
+
+def _by_line(lines, net, row_of) -> list[dict[str, int]]:
+    """Each line's row (`row_of(line, amount)`), every line checked: a form marks each
+    line at fault, not only the first."""
+    pairs = enumerate(zip(lines, net, strict=True))
+    return list(_gather({i: partial(row_of, line, amount) for i, (line, amount) in pairs}).values())
 
 
 def _line_item_matrix(lines, net, departments, inputs, payable):
     per_line = _per_line(inputs, "lines", lines)
-    rows = []
-    for line, amount in zip(lines, net, strict=True):
+
+    def row_of(line, amount):
         field = f"lines.{line.id}"
         given = per_line.get(str(line.id))
         if not isinstance(given, Mapping) or not given:
             raise SplitError(f"Assign “{line.description}” to departments.", field=field)
         units = _line_units(given, departments, field, MAX_PERCENT_PLACES)
-        rows.append(allocate(amount, _check_percent_total(units, field)))
-    return rows
+        return allocate(amount, _check_percent_total(units, field))
+
+    return _by_line(lines, net, row_of)
 
 
 def _quantity_matrix(lines, net, departments, inputs, payable):
     per_line = _per_line(inputs, "quantities", lines)
-    rows = []
-    for line, amount in zip(lines, net, strict=True):
+
+    def row_of(line, amount):
         field = f"quantities.{line.id}"
         given = per_line.get(str(line.id)) or {}
         if not isinstance(given, Mapping):
@@ -295,8 +336,9 @@ def _quantity_matrix(lines, net, departments, inputs, payable):
                 f"they must total the line's {line.quantity}.",
                 field=field,
             )
-        rows.append(allocate(amount, needs))
-    return rows
+        return allocate(amount, needs)
+
+    return _by_line(lines, net, row_of)
 
 
 _MATRIX = {

@@ -117,32 +117,29 @@ class CriterionForm(ServiceForm):
 
 class CriterionFormSet(forms.BaseFormSet):
     """The criteria table. The service's error `criteria.<i>.weight` counts the filled rows
-    only; `rows` maps them back to the table's rows."""
+    only; `filled_rows` maps them back to the table's rows."""
 
-    rows: list[int] = []
+    def filled_rows(self) -> list[int]:
+        """The indexes of the rows that are not blank (the formset must have been parsed)."""
+        return [index for index, form in enumerate(self.forms) if not form.is_blank()]
 
     def criteria(self) -> list[dict]:
         """The filled rows as the service takes them (blank rows are dropped)."""
-        criteria, self.rows = [], []
-        for index, form in enumerate(self.forms):
-            if form.is_blank():
-                continue
-            data = form.cleaned_data
-            criteria.append(
-                {"name": data["name"], "weight": data["weight"], "is_price": data["is_price"]}
-            )
-            self.rows.append(index)
-        return criteria
+        return [
+            {name: self.forms[index].cleaned_data[name] for name in ("name", "weight", "is_price")}
+            for index in self.filled_rows()
+        ]
 
     def apply_service_error(self, error: ApplicationError) -> None:
         """`criteria.1.weight` goes beside that row's weight; totals go above the table."""
         parts = (error.field or "").split(".")
-        if len(parts) == 3 and parts[1].isdigit() and int(parts[1]) < len(self.rows):
-            form = self.forms[self.rows[int(parts[1])]]
+        rows = self.filled_rows()
+        if len(parts) == 3 and parts[1].isdigit() and int(parts[1]) < len(rows):
+            form = self.forms[rows[int(parts[1])]]
             if parts[2] in form.fields:
                 form.add_error(parts[2], error.message)
                 return
-        self._non_form_errors = self.error_class([error.message], error_class="nonform")
+        self.non_form_errors().append(error.message)  # every total at fault, together
 
 
 CriterionFormSetClass = forms.formset_factory(

@@ -136,6 +136,45 @@ def manage(solicitation, suffix: str = "") -> str:
     return f"/riverton/manage/solicitations/{solicitation.reference}/{suffix}"
 
 
+def shown_again(client, response):
+    """The page that shows a refused form again: the response itself when the form's page was
+    re-rendered in place, or the page a workspace action's 303 returns to (Post/Redirect/Get)."""
+    if response.status_code != 303:
+        return response
+    page = client.get(response["Location"])
+    assert page.status_code == 200, page.status_code
+    return page
+
+
+def post_refused(client, url: str, data: dict | None = None):
+    """POST a form the service refuses at an action URL; assert the 303 back to its page and
+    return that page, which shows the form again with the errors and what was typed."""
+    response = client.post(url, data or {})
+    assert response.status_code == 303, (response.status_code, response.content.decode()[:500])
+    return shown_again(client, response)
+
+
+def page_text(response) -> str:
+    """A page's words, tags stripped and white space collapsed."""
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
+
+
+def typed_value(response, element_id: str) -> str:
+    """What a (re-rendered) form shows in the text input, textarea or select with this id."""
+    html = response.content.decode()
+    tag = re.search(rf'<(input|textarea|select)\b[^>]*id="{re.escape(element_id)}"[^>]*>', html)
+    assert tag, f"no input {element_id}"
+    if tag.group(1) == "textarea":
+        end = html.index("</textarea>", tag.end())
+        return unescape(html[tag.end() : end]).strip()
+    if tag.group(1) == "select":
+        select = html[tag.end() : html.index("</select>", tag.end())]
+        chosen = re.search(r'<option value="([^"]*)" selected>', select)
+        return chosen.group(1) if chosen else ""
+    value = re.search(r'value="([^"]*)"', tag.group(0))
+    return unescape(value.group(1)) if value else ""
+
+
 def error_at(response, element_id: str) -> str:
     """The error rendered beside an input (or a group of inputs) with this id."""
     html = response.content.decode()

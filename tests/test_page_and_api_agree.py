@@ -12,7 +12,15 @@ from django.test import Client
 
 from p3hub.money import format_money
 from procurements.models import LineItem
-from tests.helpers import DEMO_PASSWORD, database_state, error_at, manage, url
+from tests.helpers import (
+    DEMO_PASSWORD,
+    database_state,
+    error_at,
+    manage,
+    post_refused,
+    shown_again,
+    url,
+)
 from tests.p3hub.test_openapi import assert_documented
 
 pytestmark = pytest.mark.django_db
@@ -285,8 +293,11 @@ def _signed_in(username: str) -> Client:
 def _page_message(case: Case, solicitation, client: Client) -> str:
     path = manage(solicitation, case.page) if case.workspace else f"/riverton/{case.page}"
     response = client.post(path, case.page_data)
-    assert response.status_code == 400, (case.name, response.status_code)
-    return error_at(response, case.page_field)
+    # A workspace form returns to the workspace (303); a form on its own page, and a preview
+    # (an answer, not a move), answer 400 where they were posted.
+    expected = 303 if case.workspace and "preview" not in case.page else 400
+    assert response.status_code == expected, (case.name, response.status_code)
+    return error_at(shown_again(client, response), case.page_field)
 
 
 def _api_message(case: Case, solicitation, client, schema) -> str:
@@ -328,14 +339,16 @@ def test_a_rejection_without_a_reason_reads_the_same_on_the_inbox_and_in_the_api
 ):
     trn = departments["TRN"]
     prefix = f"reject-{proposed.split_versions.get().pk}-{trn.pk}"
-    page = _signed_in("head.trn").post(
+    head = _signed_in("head.trn")
+    page = post_refused(
+        head,
         f"/riverton/approvals/{proposed.reference}/versions/1/departments/{trn.pk}/reject/",
         {f"{prefix}-reason": " "},
     )
     path = url(proposed, "cost-split-versions/1/reject/")
     api = api_as("head.trn").post(path, {"department": "TRN", "reason": " "}, format="json")
 
-    assert page.status_code == api.status_code == 400
+    assert api.status_code == 400
     assert_documented(schema, api, path, "post")
     assert error_at(page, f"id_reason-{prefix}-reason") == api.json()["errors"][0]["detail"]
 

@@ -10,7 +10,7 @@ from departments.services.common import require_admin
 from departments.tenancy import TenantActor
 from p3hub.audit import Verb
 from p3hub.cleaning import clean_text
-from p3hub.errors import ValidationFailed, get_or_not_found
+from p3hub.errors import Checks, ValidationFailed, get_or_not_found
 
 FUND_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-]{0,29}$")
 
@@ -47,13 +47,15 @@ def _clean_fund_codes(fund_codes) -> list[str]:
     return cleaned
 
 
-def _check_department_fields(department: Department) -> None:
-    """Run the model's field validators and turn the first failure into a named error."""
+def _check_department_fields(checks: Checks, department: Department) -> None:
+    """Run the model's field validators on the fields no earlier check refused; each
+    failure becomes a named refusal."""
     try:
         department.full_clean(exclude=["municipality"], validate_unique=False)
     except DjangoValidationError as error:
-        field, messages = next(iter(error.message_dict.items()))
-        raise ValidationFailed(messages[0], field=field) from None
+        for field, messages in error.message_dict.items():
+            if not checks.refused(field):
+                checks.refuse(messages[0], field=field)
 
 
 def _save_department(department: Department, **kwargs) -> None:
@@ -84,14 +86,18 @@ def department_create(
 ) -> Department:
     """A tenant admin adds a department to their municipality."""
     require_admin(actor)
+    # Every input is checked before any is refused: the form marks all at fault at once.
+    checks = Checks()
     department = Department(
         municipality=actor.municipality,
-        code=clean_text(code, field="code", limit=10, required=True).upper(),
-        name=clean_text(name, field="name", limit=120, required=True),
-        fund_codes=_clean_fund_codes(fund_codes or []),
+        code=(checks.run(clean_text, code, field="code", limit=10, required=True) or "").upper(),
+        name=checks.run(clean_text, name, field="name", limit=120, required=True) or "",
+        fund_codes=checks.run(_clean_fund_codes, fund_codes or []) or [],
     )
-    _check_department_fields(department)
-    _check_code_free(department)
+    _check_department_fields(checks, department)
+    if not checks.refused("code"):
+        checks.run(_check_code_free, department)
+    checks.raise_any()
     _save_department(department)
     actor.audit(
         Verb.DEPARTMENT_CREATE,
@@ -118,16 +124,20 @@ def department_update(
         Department.objects.select_for_update(), pk=department.pk, municipality=actor.municipality
     )
     before = _department_snapshot(department)
+    checks = Checks()
     if code is not None:
-        department.code = clean_text(code, field="code", limit=10, required=True).upper()
+        cleaned = checks.run(clean_text, code, field="code", limit=10, required=True)
+        department.code = (cleaned or "").upper()
     if name is not None:
-        department.name = clean_text(name, field="name", limit=120, required=True)
+        department.name = checks.run(clean_text, name, field="name", limit=120, required=True)
     if fund_codes is not None:
-        department.fund_codes = _clean_fund_codes(fund_codes)
+        department.fund_codes = checks.run(_clean_fund_codes, fund_codes)
     if is_active is not None:
         department.is_active = is_active
-    _check_department_fields(department)
-    _check_code_free(department)
+    _check_department_fields(checks, department)
+    if not checks.refused("code"):
+        checks.run(_check_code_free, department)
+    checks.raise_any()
     after = _department_snapshot(department)
     changed = [name for name in after if after[name] != before[name]]
     if changed:

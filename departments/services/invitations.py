@@ -14,12 +14,18 @@ from django.urls import reverse
 from departments.models import Invitation, Membership, User
 from departments.services.common import require_admin
 from departments.services.memberships import check_may_hold_a_role, check_role, grant
-from departments.services.people import account_create, clean_email
+from departments.services.people import account_create, clean_email, clean_new_account
 from departments.tenancy import TenantActor
 from p3hub.audit import Verb
 from p3hub.cleaning import clean_text
 from p3hub.clock import db_now
-from p3hub.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from p3hub.errors import (
+    Checks,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
 from p3hub.formatting import format_datetime
 from p3hub.mail import email_queue
 
@@ -58,17 +64,22 @@ def invitation_send(
     """A tenant admin invites an e-mail address to a role; the invitee is e-mailed the link
     once the invitation is saved. Not one's own address (four eyes)."""
     require_admin(actor)
-    email = clean_email(email)
-    department = check_role(role, department, actor)
-    if email.lower() == (actor.user.email or "").lower():
-        raise ValidationFailed(
+    # Every input is checked before any is refused: the form marks all at fault at once.
+    checks = Checks()
+    email = checks.run(clean_email, email)
+    department = checks.run(check_role, role, department, actor)
+    first_name = checks.run(clean_text, first_name, field="first_name", limit=150)
+    last_name = checks.run(clean_text, last_name, field="last_name", limit=150)
+    if email and email.lower() == (actor.user.email or "").lower():
+        checks.refuse(
             "You cannot invite yourself: another tenant admin must.", field="email", code="yourself"
         )
+    checks.raise_any()
     invitation = lifecycle.create(
         municipality=actor.municipality,
         email=email,
-        first_name=clean_text(first_name, field="first_name", limit=150),
-        last_name=clean_text(last_name, field="last_name", limit=150),
+        first_name=first_name,
+        last_name=last_name,
         role=role,
         department=department,
         nonce=secrets.token_urlsafe(24),
@@ -178,7 +189,10 @@ def invitation_accept_with_new_account(
     send the password twice (`password_again`); a program may send it once."""
     invitation = invitation_for_token(token, lock=True)
     if password_again is not None and password != password_again:
-        raise ValidationFailed("The two passwords differ.", field="password_again")
+        checks = Checks()
+        checks.refuse("The two passwords differ.", field="password_again")
+        checks.run(clean_new_account, username, invitation.email, password)  # the rest, too
+        checks.raise_any()
     if account_exists_for(invitation):
         raise ValidationFailed(
             "An account already uses this e-mail address: sign in to accept.", field="username"

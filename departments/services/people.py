@@ -16,7 +16,7 @@ from departments.services.memberships import (
 from departments.tenancy import TenantActor
 from p3hub.audit import Verb
 from p3hub.cleaning import clean_text
-from p3hub.errors import NotFound, PermissionDenied, ValidationFailed
+from p3hub.errors import Checks, NotFound, PermissionDenied, ValidationFailed
 
 SHARED_ACCOUNT = (
     "{name} also works for another municipality or a vendor: only they can change their "
@@ -33,8 +33,7 @@ def clean_email(value, *, field: str = "email") -> str:
     return email
 
 
-def clean_new_account(username, email: str, password) -> tuple[str, str]:
-    """A username nobody has (ignoring case, ASCII only) and a password Django accepts."""
+def _clean_username(username) -> str:
     username = clean_text(username, field="username", limit=150, required=True)
     try:
         USERNAME(username)
@@ -42,6 +41,10 @@ def clean_new_account(username, email: str, password) -> tuple[str, str]:
         raise ValidationFailed(error.messages[0], field="username") from None
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationFailed("That username is taken.", field="username", code="unique")
+    return username
+
+
+def _clean_password(password, username: str, email: str) -> str:
     password = password if isinstance(password, str) else ""
     if not password:
         raise ValidationFailed("This field is required.", field="password", code="required")
@@ -49,6 +52,16 @@ def clean_new_account(username, email: str, password) -> tuple[str, str]:
         validate_password(password, User(username=username, email=email))
     except DjangoValidationError as error:
         raise ValidationFailed(" ".join(error.messages), field="password") from None
+    return password
+
+
+def clean_new_account(username, email: str, password) -> tuple[str, str]:
+    """A username nobody has (ignoring case, ASCII only) and a password Django accepts, both
+    checked before either is refused."""
+    checks = Checks()
+    username = checks.run(_clean_username, username)
+    password = checks.run(_clean_password, password, username or "", email)
+    checks.raise_any()
     return username, password
 
 
@@ -94,12 +107,15 @@ def person_update(
         raise PermissionDenied(SHARED_ACCOUNT.format(name=person.display_name))
     person = User.objects.select_for_update().get(pk=person.pk)
     before = {"first_name": person.first_name, "last_name": person.last_name, "email": person.email}
+    # Every input is checked before any is refused: the form marks all at fault at once.
+    checks = Checks()
     if first_name is not None:
-        person.first_name = clean_text(first_name, field="first_name", limit=150)
+        person.first_name = checks.run(clean_text, first_name, field="first_name", limit=150)
     if last_name is not None:
-        person.last_name = clean_text(last_name, field="last_name", limit=150)
+        person.last_name = checks.run(clean_text, last_name, field="last_name", limit=150)
     if email is not None:
-        person.email = clean_email(email)
+        person.email = checks.run(clean_email, email)
+    checks.raise_any()
     after = {"first_name": person.first_name, "last_name": person.last_name, "email": person.email}
     changed = [name for name in after if after[name] != before[name]]
     if changed:

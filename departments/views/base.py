@@ -4,7 +4,10 @@ One base resolves what a page is about, once per request, and hands it to the ha
 `MunicipalityPage` the URL's municipality (public pages, through the same selector as the
 public API), `TenantViewMixin` the acting member (`self.actor`) too; both render in the
 municipality's time zone. One loop (`ServiceFormMixin.post`) runs every form: parse, call the
-service, and on a refusal re-render with the form's errors and what was typed. Domain errors
+service, and on a refusal show the form again with its errors and what was typed: re-rendered
+where the form's URL is its page, or, for a form that posts to an action URL of its own, kept in
+the session and shown by the page it came from after a 303 (Post/Redirect/Get: the address bar
+never stays on a URL that answers only POST, and reloading never re-posts). Domain errors
 reach the browser through one path: `raise_as_http` turns NotFound and PermissionDenied into
 Django's 404 and 403 pages, and the form's `apply_service_error` puts every other refusal on
 the field it names.
@@ -17,10 +20,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied as HttpForbidden
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect
 from django.template.response import SimpleTemplateResponse
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.module_loading import import_string
@@ -123,7 +126,16 @@ class TenantViewMixin(LoginRequiredMixin, MunicipalityPage):
     def get_context_data(self, **kwargs):
         kwargs.setdefault("actor", self.actor)
         kwargs.setdefault("section", self.section)
+        # A form refused at its action URL comes back here, in place of the blank one.
+        kwargs.update(self.refused_form_context())
         return super().get_context_data(**kwargs)
+
+    def refused_form_context(self) -> dict:
+        if not hasattr(self, "_refused_form_context"):
+            self._refused_form_context = (
+                take_refused_form(self) if self.request.method == "GET" else {}
+            )
+        return self._refused_form_context
 
     def tenant_url(self, name: str, *args) -> str:
         return reverse(name, args=[self.municipality.slug, *args])
@@ -135,6 +147,7 @@ class Outcome:
 
     result: Any = None
     status: int = 200
+    refusals: tuple[ApplicationError, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -150,17 +163,19 @@ def run_service(form, service) -> Outcome:
         return Outcome(service(form))
     except ApplicationError as error:
         raise_as_http(error)
-        for each in each_error(error):
+        refusals = tuple(each_error(error))
+        for each in refusals:
             form.apply_service_error(each)
-        return Outcome(status=error.status_code)
+        return Outcome(status=error.status_code, refusals=refusals)
 
 
 class ServiceFormMixin:
     """The one POST loop of the pages: build the form, run the service, then redirect with a
     message, or re-render the page with the form's errors at the refusal's status.
 
-    Subclasses say how to build the form, what to call, what to say and where to go, and
-    `failure_context` where the bound form goes in the re-rendered page."""
+    Subclasses say how to build the form, what to call, what to say and where to go,
+    `failure_context` where the bound form goes in the re-rendered page, and, for a form posted
+    to an action URL, `refusal_page_url` the page that shows it again."""
 
     form_name = "form"
 
@@ -179,14 +194,28 @@ class ServiceFormMixin:
     def failure_context(self, form) -> dict:
         return {self.form_name: form}
 
+    def refusal_page_url(self) -> str | None:
+        """The page (its URL, with the section's #fragment) that shows this form again when
+        the service refuses it; None re-renders at this URL, which is the form's own page."""
+        return None
+
     def post(self, request, *args, **kwargs):
         form = self.build_form(request.POST, request.FILES)
         outcome = run_service(form, self.run)
         if outcome.ok:
             return self.succeeded(outcome.result)
-        return self.render_to_response(
-            self.get_context_data(**self.failure_context(form)), status=outcome.status
-        )
+        return self.refused(form, outcome)
+
+    def refused(self, form, outcome: Outcome):
+        """Show the refused form again: back on its page after a 303, or re-rendered here
+        (at the refusal's status) when this URL is its page or htmx swaps the answer in."""
+        page = self.refusal_page_url()
+        if page is None or self.request.htmx:
+            return self.render_to_response(
+                self.get_context_data(**self.failure_context(form)), status=outcome.status
+            )
+        keep_refused_form(self.request, page=page, refusals=outcome.refusals)
+        return HttpResponseRedirect(page, status=303)
 
     def succeeded(self, result):
         messages.success(self.request, self.success_message(result))
@@ -207,6 +236,66 @@ class ServiceFormView(ServiceFormMixin, TenantViewMixin, TemplateView):
 
     def departments(self):
         return selectors.departments_for(self.actor)
+
+
+REFUSED_FORM_KEY = "p3hub.refused_form"
+
+
+def keep_refused_form(request, *, page: str, refusals) -> None:
+    """Keep what a refused POST typed and the service's refusals for the page it returns to
+    (one at a time: a newer refusal replaces an older one). Files are not kept: a browser
+    never refills a file input either."""
+    data = {name: request.POST.getlist(name) for name in request.POST}
+    data.pop("csrfmiddlewaretoken", None)
+    request.session[REFUSED_FORM_KEY] = {
+        "page": page.split("#", 1)[0],
+        "action": request.path,
+        "data": data,
+        "refusals": [
+            {"message": each.message, "field": each.field, "code": each.code} for each in refusals
+        ],
+    }
+
+
+def take_refused_form(page_view) -> dict:
+    """The context that shows the refused form kept for this page (once), as the action view
+    would have re-rendered it: the action view is set up again for the same acting member
+    (its objects fetched through its selectors again), its form bound to what was typed,
+    parsed again and given the service's refusals. Nothing when none is kept for this page or
+    its objects are gone. The 303 is followed at once, so whatever page is shown next drops
+    what was kept: it never turns up on a later visit."""
+    kept = page_view.request.session.pop(REFUSED_FORM_KEY, None)
+    if not kept or kept["page"] != page_view.request.path:
+        return {}
+    action = _action_view_for(page_view, kept["action"])
+    if action is None:
+        return {}
+    data = QueryDict(mutable=True)
+    for name, values in kept["data"].items():
+        data.setlist(name, values)
+    form = action.build_form(data)
+    if form.is_valid():  # parse errors come back by parsing again; the service's are kept
+        for refusal in kept["refusals"]:
+            form.apply_service_error(ApplicationError(**refusal))
+    return action.failure_context(form)
+
+
+def _action_view_for(page_view, path: str):
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    view_class = getattr(match.func, "view_class", None)
+    if view_class is None or not issubclass(view_class, ServiceFormMixin):
+        return None
+    action = view_class(**match.func.view_initkwargs)
+    action.setup(page_view.request, *match.args, **match.kwargs)
+    action.actor, action.municipality = page_view.actor, page_view.municipality
+    try:
+        action.load_objects()
+    except Http404:
+        return None
+    return action
 
 
 @dataclass(frozen=True)

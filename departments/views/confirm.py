@@ -83,9 +83,7 @@ class ConfirmActionMixin:
         tried = self.dry_run(form)
         if tried.ok:
             return self.render_confirm(self.build_form(request.POST, request.FILES))
-        return self.render_to_response(
-            self.get_context_data(**self.failure_context(form)), status=tried.status
-        )
+        return self.refused(form, tried)
 
     def dry_run(self, form) -> Outcome:
         """Run the service and undo it: would it succeed? A refusal lands on the form."""

@@ -91,13 +91,10 @@ class InvitationRevokeView(ServiceFormView):
         return self.tenant_url("person-list")
 
     def failure_context(self, form):
-        people = selectors.people_for(self.actor)
-        return {
-            "revoke_invitation_form": form,
-            "page": Paginator(people, PAGE_SIZE).get_page(1),
-            "invitations": selectors.invitations_for(self.actor).filter(status="pending"),
-            "form": forms.PeopleSearchForm(),
-        }
+        return {"revoke_invitation_form": form}
+
+    def refusal_page_url(self) -> str | None:
+        return self.tenant_url("person-list")
 
 
 class PersonDetailView(ServiceFormView):
@@ -151,14 +148,17 @@ class PersonDetailView(ServiceFormView):
 
 
 class PersonActionView(PersonDetailView):
-    """POST only: one form of the person's page, one service; a refusal re-renders the page
-    with the form's errors."""
+    """POST only: one form of the person's page, one service; a refusal returns to the page
+    (303), which shows the form's errors."""
 
     http_method_names = ["post"]
     form_name = ""
 
     def failure_context(self, form):
         return {self.form_name: form}
+
+    def refusal_page_url(self) -> str | None:
+        return self.tenant_url("person-detail", self.person.pk)
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("form", super().build_form())  # the grant form, blank
@@ -200,7 +200,7 @@ class PersonReactivateView(PersonDeactivateView):
 
 class MembershipRevokeView(ConfirmActionMixin, PersonActionView):
     """Asks first (GET, or a POST without confirmation, shows what will happen). A refusal
-    (the last tenant admin) re-renders the person's page, with the message beside the role
+    (the last tenant admin) shows the person's page again, with the message beside the role
     that could not be revoked."""
 
     confirm_button = "Revoke role"

@@ -11,7 +11,7 @@ from django.db import transaction
 from departments.tenancy import TenantActor
 from p3hub.audit import Verb
 from p3hub.cleaning import clean_amount, clean_choice, clean_text
-from p3hub.errors import InvalidTransition, NotFound, ValidationFailed
+from p3hub.errors import Checks, InvalidTransition, NotFound, ValidationErrors, ValidationFailed
 from p3hub.money import format_money
 from procurements import allocation
 from procurements.models import CostSplitShare, CostSplitVersion, Participation, Solicitation
@@ -83,10 +83,12 @@ def _clean_inputs(solicitation: Solicitation, method: str, inputs) -> dict:
     values = inputs.get(expected)
     if method == allocation.FIXED and isinstance(values, Mapping):
         currency = solicitation.municipality.currency
+        checks = Checks()
         values = {
-            code: clean_amount(value, field=f"amounts.{code}", currency=currency)
+            code: checks.run(clean_amount, value, field=f"amounts.{code}", currency=currency)
             for code, value in values.items()
         }
+        checks.raise_any()
     return {expected: values}
 
 
@@ -100,7 +102,11 @@ def _compute(solicitation, basis, departments, method, inputs, in_kind_minor):
             in_kind_minor=in_kind_minor,
         )
     except allocation.SplitError as error:
-        raise ValidationFailed(_in_currency(error, solicitation), field=error.field) from None
+        failed = [
+            ValidationFailed(_in_currency(each, solicitation), field=each.field)
+            for each in getattr(error, "errors", [error])
+        ]
+        raise (failed[0] if len(failed) == 1 else ValidationErrors(failed)) from None
 
 
 def _in_currency(error: allocation.SplitError, solicitation: Solicitation) -> str:
@@ -142,20 +148,41 @@ def _clean_request(
     """A preview's or a proposal's arguments (`in_kind_amount` in major units, as typed) as
     the engine and a version take them, each refused in its own words: both answer the same
     input alike."""
-    method = clean_choice(method, allocation.METHODS, field="method", message=METHOD_REFUSED)
-    currency = solicitation.municipality.currency
-    in_kind_minor = clean_amount(
-        in_kind_amount, field="in_kind_amount", currency=currency, required=False
+    # Every input is checked before any is refused: the form marks all at fault at once.
+    checks = Checks()
+    method = checks.run(
+        clean_choice, method, allocation.METHODS, field="method", message=METHOD_REFUSED
     )
-    contributor = clean_text(in_kind_contributor, field="in_kind_contributor", limit=200)
-    if in_kind_minor and not contributor:
-        raise ValidationFailed("Name who contributes in kind.", field="in_kind_contributor")
-    description = clean_text(in_kind_description, field="in_kind_description", limit=300)
+    currency = solicitation.municipality.currency
+    in_kind_minor = checks.run(
+        clean_amount, in_kind_amount, field="in_kind_amount", currency=currency, required=False
+    )
+    contributor = checks.run(
+        clean_text, in_kind_contributor, field="in_kind_contributor", limit=200
+    )
+    if in_kind_minor and not contributor and not checks.refused("in_kind_contributor"):
+        checks.refuse("Name who contributes in kind.", field="in_kind_contributor")
+    description = checks.run(
+        clean_text, in_kind_description, field="in_kind_description", limit=300
+    )
+    note = checks.run(clean_text, note, field="note", limit=2000)
+    cleaned_inputs = None
+    if method is not None:  # which inputs are read depends on the method
+        cleaned_inputs = checks.run(_clean_inputs, solicitation, method, inputs)
+    if checks.failed and cleaned_inputs is not None:
+        # Refused anyway: the engine's refusals of the inputs (a percentage in words) are
+        # named with the rest rather than after they are fixed.
+        departments = solicitation.joined_departments()
+        basis = basis_of(solicitation)
+        checks.run(
+            _compute, solicitation, basis, departments, method, cleaned_inputs, in_kind_minor or 0
+        )
+    checks.raise_any()
     return {
         "method": method,
-        "inputs": _clean_inputs(solicitation, method, inputs),
+        "inputs": cleaned_inputs,
         "in_kind": (in_kind_minor or 0, contributor, description),
-        "note": clean_text(note, field="note", limit=2000),
+        "note": note,
     }
 
 

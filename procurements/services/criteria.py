@@ -5,40 +5,59 @@ from django.db import transaction
 from departments.tenancy import TenantActor
 from p3hub.audit import Verb
 from p3hub.cleaning import clean_text, clean_whole_number
-from p3hub.errors import ValidationFailed
+from p3hub.errors import Checks, ValidationFailed
 from procurements.models import Criterion, Solicitation
 from procurements.services.common import lock_solicitation, require_editable, require_officer
 
 MAX_CRITERIA = 20  # far more than any evaluation uses; bounds the work one request can ask for
 
 
-def _clean_criterion(index: int, entry) -> dict:
+def _clean_flag(value, *, field: str) -> bool:
+    if not isinstance(value, bool):
+        raise ValidationFailed("Say true or false.", field=field)
+    return value
+
+
+def _clean_criterion(checks: Checks, index: int, entry) -> dict:
+    """One criterion, each of its fields checked (refusals go to `checks`)."""
     field = f"criteria.{index}"
     if not isinstance(entry, dict):
-        raise ValidationFailed("Each criterion has a name and a weight.", field=field)
-    name = clean_text(entry.get("name"), field=f"{field}.name", limit=120, required=True)
-    description = clean_text(entry.get("description"), field=f"{field}.description", limit=2000)
-    weight = clean_whole_number(entry.get("weight"), field=f"{field}.weight", low=1, high=100)
-    is_price = entry.get("is_price", False)
-    if not isinstance(is_price, bool):
-        raise ValidationFailed("Say true or false.", field=f"{field}.is_price")
-    return {"name": name, "description": description, "weight": weight, "is_price": is_price}
+        checks.refuse("Each criterion has a name and a weight.", field=field)
+        return {}
+    return {
+        "name": checks.run(
+            clean_text, entry.get("name"), field=f"{field}.name", limit=120, required=True
+        ),
+        "description": checks.run(
+            clean_text, entry.get("description"), field=f"{field}.description", limit=2000
+        ),
+        "weight": checks.run(
+            clean_whole_number, entry.get("weight"), field=f"{field}.weight", low=1, high=100
+        ),
+        "is_price": checks.run(
+            _clean_flag, entry.get("is_price", False), field=f"{field}.is_price"
+        ),
+    }
 
 
 def clean_criteria(criteria) -> list[dict]:
-    """The criteria as stored; ValidationFailed names the entry (`criteria.1.weight`)."""
+    """The criteria as stored. Every entry's every field is checked before any is refused,
+    then the totals together (ValidationErrors names each: `criteria.1.weight`, `criteria`)."""
     if not isinstance(criteria, list | tuple):
         raise ValidationFailed("Give the criteria as a list.", field="criteria")
     if len(criteria) > MAX_CRITERIA:
         raise ValidationFailed(f"At most {MAX_CRITERIA} criteria.", field="criteria")
-    cleaned = [_clean_criterion(index, entry) for index, entry in enumerate(criteria)]
-    if not cleaned:
+    if not criteria:
         raise ValidationFailed("Add at least one criterion.", field="criteria")
+    checks = Checks()
+    cleaned = [_clean_criterion(checks, index, entry) for index, entry in enumerate(criteria)]
+    checks.raise_any()
     total = sum(c["weight"] for c in cleaned)
     if total != 100:
-        raise ValidationFailed(f"Weights total {total}; they must total 100.", field="criteria")
+        checks.refuse(f"Weights total {total}; they must total 100.", field="criteria")
     if sum(c["is_price"] for c in cleaned) != 1:
-        raise ValidationFailed("Exactly one criterion must be price.", field="criteria")
+        checks.refuse("Exactly one criterion must be price.", field="criteria")
+    checks.raise_any()
     return cleaned
 
 

@@ -65,21 +65,17 @@ def _check_dates(solicitation: Solicitation) -> None:
     checks = Checks()
     for name, value in given:
         if not isinstance(value, dt.datetime) or value.tzinfo is None:
-            checks.failed.append(
-                ValidationFailed("Give a date and time with a time zone.", field=name)
-            )
+            checks.refuse("Give a date and time with a time zone.", field=name)
     checks.raise_any()
     for (earlier, first), (later, second) in itertools.pairwise(given):
         if second < first:
             label = later.removesuffix("_at").replace("_", " ")
-            checks.failed.append(
-                ValidationFailed(
-                    f"The {label} date must not be before the {earlier.removesuffix('_at')} date.",
-                    field=later,
-                    code="date_order",
-                )
+            checks.refuse(
+                f"The {label} date must not be before the {earlier.removesuffix('_at')} date.",
+                field=later,
+                code="date_order",
             )
-    if not any(error.field == "bids_due_at" for error in checks.failed):
+    if not checks.refused("bids_due_at"):
         checks.run(check_bidding_period, solicitation)
     checks.raise_any()
 
@@ -150,7 +146,7 @@ def solicitation_update(
     checks = Checks()
     for name, value in changes.items():
         cleaned = checks.run(_clean, name, value)
-        if not checks.failed or checks.failed[-1].field != name:
+        if not checks.refused(name):
             setattr(solicitation, name, cleaned)
     dates_changed = any(getattr(solicitation, name) != before[name] for name in DATE_FIELDS)
     if dates_changed:

@@ -285,7 +285,12 @@ class CostSplitPreviewView(CostSplitFormView):
         )
 
     def failure_context(self, form):
+        if self.request.htmx:  # only the split form's region: its own summary announces it
+            return {"split_form": form}
         return {"split_form": form, "failed": self.fragment, "failed_form": form}
+
+    def refusal_page_url(self) -> str | None:
+        return None  # a preview is an answer, not a move: shown where it was asked for
 
     def succeeded(self, result):
         form = self.preview_form

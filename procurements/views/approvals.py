@@ -22,14 +22,17 @@ class ApprovalInboxView(TenantViewMixin, TemplateView):
         page = Paginator(selectors.approvals_pending_for(self.actor), PAGE_SIZE).get_page(
             self.request.GET.get("page")
         )
+        # A refused decision (re-rendered, or back here after its 303) replaces that share's form.
+        kwargs.update(self.refused_form_context())
         failed = kwargs.pop("failed_form", None)
+        failed_share = kwargs.pop("failed_share", None)
         for share in page:
             share.table = version_table(share.version, currency)
             share.moves = CostSplitShare.lifecycle.open_names(share, self.actor)
             key = (share.version_id, share.department_id)
             share.reject_form = forms.ReasonForm(prefix=reject_prefix(*key))
             share.approve_form = approve_form(share.department, key)
-            if failed is not None and key == self.decided_share_key():
+            if failed is not None and key == failed_share:
                 share.error_form = failed
                 if isinstance(failed, forms.ReasonForm):
                     share.reject_form = failed
@@ -45,9 +48,6 @@ class ApprovalInboxView(TenantViewMixin, TemplateView):
             back=self.tenant_url("approval-inbox"),
         )
         return super().get_context_data(**kwargs)
-
-    def decided_share_key(self):
-        return None
 
 
 def approve_form(department, key, data=None) -> forms.ApproveForm:
@@ -83,7 +83,10 @@ class DecisionView(ServiceFormMixin, ApprovalInboxView):
         return (self.version.pk, self.department.pk)
 
     def failure_context(self, form):
-        return {"failed_form": form}
+        return {"failed_form": form, "failed_share": self.decided_share_key()}
+
+    def refusal_page_url(self) -> str | None:
+        return self.tenant_url("approval-inbox")
 
     def success_url(self, share):
         return self.tenant_url("approval-inbox")

@@ -207,14 +207,18 @@ def split_initial(version: CostSplitVersion | None, currency: str) -> dict:
 
 
 class SolicitationActionView(ServiceFormMixin, SolicitationDetailView):
-    """POST only: one form, one service. A refusal re-renders the workspace with the bound
-    form in place of the blank one and the section marked; success returns to the section."""
+    """POST only: one form, one service. A refusal returns to the workspace (303), which
+    shows the bound form in place of the blank one and the section marked; success returns
+    to the section too."""
 
     http_method_names = ["post"]
     fragment = ""  # the section to return to
 
     def failure_context(self, form) -> dict:
         return {self.form_name: form, "failed": self.fragment, "failed_form": form}
+
+    def refusal_page_url(self) -> str | None:
+        return self.detail_url(self.fragment)
 
     def success_url(self, result) -> str:
         return self.detail_url(self.fragment)

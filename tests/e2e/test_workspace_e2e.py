@@ -92,3 +92,20 @@ def test_a_confirm_page_is_accessible(live_server, page, proposed):
     check_at_both_sizes(page, "confirm-line-item-remove")
     page.get_by_role("button", name="Remove line item").click()
     expect(page.get_by_text("Line item “Speed sensor” was removed.")).to_be_visible()
+
+
+def test_a_refused_form_leaves_the_browser_on_the_workspace(live_server, page, cameras):
+    workspace = f"{live_server.url}/riverton/manage/solicitations/{cameras.reference}/"
+    sign_in(page, live_server, "officer")
+    page.goto(workspace)
+    page.get_by_text("Add a line item").click()
+    page.locator("#id_line-description").fill("Pole mount")
+    page.locator("#id_line-quantity").fill("many")
+    page.get_by_role("button", name="Add line item").click()
+
+    expect(page).to_have_url(f"{workspace}#line-items")
+    expect(page.get_by_role("alert")).to_contain_text("Quantity")
+    expect(page.locator("#id_line-quantity")).to_have_value("many")
+    expect(page.locator("#id_line-description")).to_have_value("Pole mount")
+    page.reload()  # a plain GET: no "resubmit the form?" prompt, and the page as it is
+    expect(page.locator("#id_line-quantity")).to_have_value("")

@@ -9,7 +9,7 @@ from p3hub.errors import ValidationFailed
 from p3hub.models import AuditEvent
 from procurements import services
 from procurements.models import CostSplitShare
-from tests.helpers import error_at, manage, url
+from tests.helpers import error_at, manage, shown_again, url
 
 pytestmark = pytest.mark.django_db
 
@@ -104,7 +104,8 @@ def test_the_inbox_refuses_a_foreign_code_beside_the_select_and_records_a_good_o
     field = f"approve-{version.pk}-{psd_with_two_funds.pk}-fund_code"
     target = inbox_approve_url(proposed, psd_with_two_funds)
     refused = client.post(target, {field: "999-XYZ"})
-    assert refused.status_code == 400
+    assert refused.status_code == 303
+    refused = shown_again(client, refused)
     assert "is not a fund code of PSD" in error_at(refused, f"id_{field}")
     assert share_of(proposed, "PSD").status == CostSplitShare.Status.PENDING
 
