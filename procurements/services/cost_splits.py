@@ -66,9 +66,11 @@ def basis_lines(basis: list[dict]) -> list[allocation.BasisLine]:
     ]
 
 
-def _current_version(solicitation: Solicitation) -> Version | None:
-    """The version in force, locked (after the solicitation: the one lock order)."""
-    return Version.objects.current().filter(solicitation=solicitation).select_for_update().first()
+def _current_version(solicitation: Solicitation, *, lock: bool = True) -> Version | None:
+    """The version in force, locked (after the solicitation: the one lock order) unless only
+    read for a page."""
+    versions = Version.objects.current().filter(solicitation=solicitation)
+    return (versions.select_for_update() if lock else versions).first()
 
 
 def _clean_inputs(solicitation: Solicitation, method: str, inputs) -> dict:
@@ -332,11 +334,12 @@ def _inputs_for_new_lines(previous: Version, solicitation: Solicitation) -> dict
     return inputs
 
 
-def check_split_publishable(solicitation: Solicitation) -> Version:
+def check_split_publishable(solicitation: Solicitation, *, lock: bool = True) -> Version:
     """Invariant 4, checked on the locked solicitation: the current version is approved by
     every participating department, was computed on the line items as they are now, and its
-    shares add up exactly to the whole."""
-    version = _current_version(solicitation)
+    shares add up exactly to the whole. `lock=False` only reads (a page saying whether it
+    could be published): no row is locked."""
+    version = _current_version(solicitation, lock=lock)
     if version is None or version.status != Version.Status.APPROVED:
         raise InvalidTransition("The current cost split is not approved.", code="not_approved")
     departments = {d.pk for d in solicitation.joined_departments()}

@@ -210,22 +210,19 @@ def publish_blockers(solicitation: Solicitation) -> list[Blocker]:
     edit: the one answer to "can it be published" for the status panel, the confirm page and
     the API. Empty: it can be."""
     found = []
-    # The split check reads the current version FOR UPDATE (it also guards publishing), which
-    # needs a transaction: a page's read has none. The lock lasts only this read.
-    with transaction.atomic():
-        _collect_blockers(solicitation, found)
-    return found
-
-
-def _collect_blockers(solicitation: Solicitation, found: list[Blocker]) -> None:
-    for check in (_check_state, check_split_publishable, *READY_CHECKS):
-        if check is check_split_publishable and found and found[0].code == "not_approved":
+    for check in (_check_state, _check_split_read_only, *READY_CHECKS):
+        if check is _check_split_read_only and found and found[0].code == "not_approved":
             continue  # one message for "the heads have not approved yet"
         try:
             check(solicitation)
         except ApplicationError as error:
-            field = "cost_split" if check is check_split_publishable else error.field
+            field = "cost_split" if check is _check_split_read_only else error.field
             found.append(Blocker(error.code, error.message, field))
+    return found
+
+
+def _check_split_read_only(solicitation: Solicitation) -> None:
+    check_split_publishable(solicitation, lock=False)  # a read locks nothing
 
 
 @transaction.atomic

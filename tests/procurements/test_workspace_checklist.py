@@ -7,7 +7,7 @@ from html import unescape
 
 import pytest
 
-from procurements import services
+from procurements import selectors, services
 from tests.helpers import manage, shown_again
 
 pytestmark = pytest.mark.django_db
@@ -92,3 +92,14 @@ def test_forms_stay_folded_until_used_and_open_with_errors(client, personas, pro
     )
     assert response.status_code == 400
     assert disclosure_open(response.content.decode(), "Propose a new version")
+
+
+def test_the_history_shows_the_latest_five_changes_and_folds_the_rest(client, personas, proposed):
+    client.force_login(personas["officer"])
+    html = client.get(manage(proposed)).content.decode()
+    history = html[html.index('id="history-title"') :]
+    latest = history[: history.index("earlier change")]
+    assert latest.count("<tr>") - 1 == 5  # the header row, then five changes
+    assert "proposed cost split version 1" in latest  # newest first
+    earlier = selectors.solicitation_history(proposed).count() - 5
+    assert not disclosure_open(history, f"Show {earlier} earlier changes")
