@@ -11,6 +11,18 @@ from p3hub.audit import Verb
 from p3hub.lifecycle import Lifecycle, Transition, sources
 from procurements.models.common import OFFICERS_ONLY, is_officer
 
+# The states the public lists' partial indexes cover, as strings (Meta cannot see the class's
+# names): Solicitation.PUBLIC with the scheduled and cancelled ones (tests check the two agree).
+SEEN_BY_THE_PUBLIC = [
+    "awarded",
+    "cancelled",
+    "closed",
+    "opened",
+    "published",
+    "scheduled",
+    "under_evaluation",
+]
+
 
 class Solicitation(models.Model):
     """A joint request for bids, owned by one municipality, led by one department."""
@@ -148,21 +160,19 @@ class Solicitation(models.Model):
             models.Index(fields=["status", "-published_at"], name="solicitation_public"),
             # The deadline sweep: published solicitations by bid deadline.
             models.Index(fields=["status", "bids_due_at"], name="solicitation_due"),
-            # The public lists (home, a city's list, the public API) in their order, over the
-            # public states only (Solicitation.PUBLIC; Meta cannot see the class's names): the
-            # page is read off the index instead of sorting every published row.
+            # The public lists (home, a city's list, the public API) newest first, over the
+            # states the public may see (Solicitation.PUBLIC, and scheduled and cancelled ones,
+            # which selectors._public_now narrows by date; Meta cannot see the class's names):
+            # each arm of that OR implies this condition, so the page is read off the index
+            # instead of sorting every public row.
             models.Index(
                 fields=["-published_at", "-id"],
-                condition=models.Q(
-                    status__in=["awarded", "closed", "opened", "published", "under_evaluation"]
-                ),
+                condition=models.Q(status__in=SEEN_BY_THE_PUBLIC),
                 name="solicitation_public_list",
             ),
             models.Index(
                 fields=["municipality", "-published_at", "-id"],
-                condition=models.Q(
-                    status__in=["awarded", "closed", "opened", "published", "under_evaluation"]
-                ),
+                condition=models.Q(status__in=SEEN_BY_THE_PUBLIC),
                 name="solicitation_public_muni",
             ),
             # The staff lists (page and API): a municipality's solicitations in Meta.ordering.

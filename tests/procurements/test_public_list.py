@@ -15,7 +15,9 @@ from django.test.utils import CaptureQueriesContext
 from p3hub.clock import db_now
 from procurements import selectors, services
 from procurements.models import Solicitation
+from procurements.models.solicitations import SEEN_BY_THE_PUBLIC
 from tests.factories import build_cameras, line_item_split
+from tests.helpers import require_postgresql
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +128,29 @@ def test_sorting_and_closing_dates_cost_no_query_per_row(three, client, actor, d
     # The municipality, its departments (the filter), the count, the page, the participations.
     assert few == many == {"deadline": 5, "newest": 5}
     assert selectors.solicitations_public(sort="deadline").count() == 5
+
+
+def test_the_public_index_covers_every_state_the_public_may_see():
+    seen = Solicitation.PUBLIC | {Solicitation.Status.SCHEDULED, Solicitation.Status.CANCELLED}
+    assert sorted(seen) == SEEN_BY_THE_PUBLIC
+
+
+@pytest.mark.parametrize(
+    ("index", "municipality"),
+    [("solicitation_public_list", False), ("solicitation_public_muni", True)],
+)
+def test_the_newest_first_public_list_can_be_read_off_its_partial_index(
+    departments, index, municipality
+):
+    """PostgreSQL uses a partial index only where the query's WHERE implies its condition:
+    every arm of _public_now's OR must. Sequential scans off, the plan says whether it can."""
+    require_postgresql()
+    riverton = departments["TRN"].municipality
+    solicitations = selectors.solicitations_public(
+        municipality=riverton if municipality else None, sort="newest"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        plan = solicitations[:20].explain()
+    assert index in plan, plan
