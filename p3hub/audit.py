@@ -48,6 +48,8 @@ class Verb(models.TextChoices):
     INVITATION_REVOKE = "invitation.revoke", "Invitation withdrawn"
     MEMBERSHIP_GRANT = "membership.grant", "Role granted"
     MEMBERSHIP_REVOKE = "membership.revoke", "Role revoked"
+    VENDOR_REGISTER = "vendor.register", "Company registered"
+    VENDOR_USER_CONFIRM = "vendor_user.confirm", "Vendor user's e-mail address confirmed"
 
     SOLICITATION_CREATE = "solicitation.create", "Solicitation created"
     SOLICITATION_UPDATE = "solicitation.update", "Overview or key dates changed"

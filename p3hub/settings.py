@@ -458,11 +458,16 @@ SPECTACULAR_SETTINGS = {
 # and returning a departments.views.base.Panel (or None). Imports keep pointing one way.
 PAGE_PANELS = {
     "home": ["procurements.panels.home_solicitations"],
+    "portal": ["procurements.panels.portal_open_solicitations"],
     "dashboard": [
         "procurements.panels.dashboard_needs_you",
         "procurements.panels.dashboard_solicitations",
     ],
 }
+
+# Where a person lands after signing in, when not on a city's dashboard: each callable takes
+# the user and returns a URL or None (the first URL wins; the home page otherwise).
+LOGIN_LANDINGS = ["vendors.selectors.portal_landing"]
 
 # Why an account may hold no municipal role: each callable takes the user and returns a
 # refusal message or None (vendors' accounts never hold one). Imports keep pointing one way.

@@ -43,6 +43,8 @@ urlpatterns = [
         name="api-docs",
     ),
     path("api/v1/", include(api_v1)),
+    # Before the tenant pages: "vendor" is a reserved slug, never a municipality.
+    path("vendor/", include("vendors.urls")),
     path("", include("procurements.urls")),
     path("", include("departments.urls")),
 ]

@@ -1,6 +1,6 @@
 """What procurements adds to other apps' pages (settings.PAGE_PANELS): the published
-solicitations on the home page; on a member's dashboard, first what needs them, then the latest
-solicitations and pending approvals."""
+solicitations on the home page; the open ones on the vendor portal; on a member's dashboard,
+first what needs them, then the latest solicitations and pending approvals."""
 
 from django.core.paginator import Paginator
 
@@ -15,7 +15,32 @@ def home_solicitations(view) -> Panel:
     page = Paginator(selectors.solicitations_public(), PAGE_SIZE).get_page(
         view.request.GET.get("page")
     )
-    return Panel("procurements/panels/home_solicitations.html", {"page": page})
+    return Panel(
+        "procurements/panels/public_solicitations.html",
+        {
+            "page": page,
+            "id": "published",
+            "title": "Published solicitations",
+            "caption": "Published solicitations of every municipality, newest first",
+            "empty": "Published solicitations of every municipality on P3 Hub appear here.",
+        },
+    )
+
+
+def portal_open_solicitations(view) -> Panel:
+    """The vendor portal: what every city has open for bids now, the soonest deadline first."""
+    open_now = selectors.solicitations_public(status="published", sort="deadline")
+    page = Paginator(open_now, PAGE_SIZE).get_page(view.request.GET.get("page"))
+    return Panel(
+        "procurements/panels/public_solicitations.html",
+        {
+            "page": page,
+            "id": "open",
+            "title": "Open for bids",
+            "caption": "Solicitations open for bids in every city, soonest deadline first",
+            "empty": "Solicitations every city publishes appear here until their deadline.",
+        },
+    )
 
 
 def dashboard_solicitations(view) -> Panel:

@@ -12,8 +12,8 @@ class VendorAdmin(TenantScopedAdmin):
     changing it would change what every other city sees."""
 
     municipality_path = None
-    list_display = ["name", "legal_name", "email", "created_at"]
-    search_fields = ["name", "legal_name", "tax_id", "email"]
+    list_display = ["name", "legal_name", "contact_email", "created_at"]
+    search_fields = ["name", "legal_name", "tax_id", "contact_email"]
 
 
 @admin.register(VendorUser)

@@ -12,5 +12,5 @@ VENDORS = [
 
 def seed() -> None:
     for name, username, email in VENDORS:
-        vendor, _ = Vendor.objects.get_or_create(name=name, defaults={"email": email})
+        vendor, _ = Vendor.objects.get_or_create(name=name, defaults={"contact_email": email})
         vendor_user_add(vendor=vendor, user=User.objects.get(username=username))

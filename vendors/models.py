@@ -2,20 +2,38 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+
+from vendors.categories import Category
 
 
 class Vendor(models.Model):
     name = models.CharField(max_length=200)
     legal_name = models.CharField(max_length=200, blank=True)
+    # As typed; `tax_id_key` is the same id without spaces, dashes or dots and in capitals, so
+    # "12-3456789" and "123456789" are one company.
     tax_id = models.CharField(max_length=40, blank=True)
-    email = models.EmailField(blank=True)
+    tax_id_key = models.CharField(max_length=40, blank=True, editable=False)
+    contact_email = models.EmailField(blank=True)
+    contact_phone = models.CharField(max_length=40, blank=True)
+    address = models.TextField(blank=True)
+    categories = models.JSONField(default=list, blank=True)  # vendors.categories.Category codes
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tax_id_key"], condition=~Q(tax_id_key=""), name="vendor_tax_id_unique"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def category_labels(self) -> list[str]:
+        return [Category(code).label for code in self.categories if code in Category.values]
 
 
 class VendorUser(models.Model):

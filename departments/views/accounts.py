@@ -4,9 +4,11 @@ reset request that answers alike for every address."""
 import logging
 import uuid
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponseRedirect
 from django.urls import reverse, reverse_lazy
+from django.utils.module_loading import import_string
 from kombu.exceptions import OperationalError
 
 from departments import selectors, tasks
@@ -24,10 +26,15 @@ class LoginView(auth_views.LoginView):
 
     def get_default_redirect_url(self):
         """Staff of one city land on its dashboard; someone with roles in several cities picks
-        one on the home page (it lists them); anyone else (vendor users) lands there too."""
+        one on the home page (it lists them); others land where settings.LOGIN_LANDINGS says
+        (vendor users on the portal), or on the home page."""
         slugs = {m.municipality.slug for m in selectors.memberships_of(self.request.user)}
         if len(slugs) == 1:
             return reverse("dashboard", args=[slugs.pop()])
+        for landing in settings.LOGIN_LANDINGS:  # vendor users: the portal
+            url = import_string(landing)(self.request.user)
+            if url:
+                return url
         return super().get_default_redirect_url()
 
 

@@ -39,6 +39,8 @@ SENTENCES: dict[str, str] = {
     V.INVITATION_REVOKE: "{actor} withdrew the invitation of {email}",
     V.MEMBERSHIP_GRANT: "{actor} made {user} {role}{of_department}",
     V.MEMBERSHIP_REVOKE: "{actor} revoked the role of {user} as {role}{of_department}",
+    V.VENDOR_REGISTER: "{actor} registered the company {object}",
+    V.VENDOR_USER_CONFIRM: "{actor} confirmed their e-mail address {email}",
     V.SOLICITATION_CREATE: "{actor} created {object}",
     V.SOLICITATION_UPDATE: "{actor} changed the overview or key dates of {reference}",
     V.SOLICITATION_SUBMIT: "{actor} sent {reference} to the departments for approval",
