@@ -382,6 +382,7 @@ LOGIN_THROTTLE_ADDRESS = envrate("LOGIN_THROTTLE_ADDRESS", "50/15min")  # per cl
 TOKEN_THROTTLE = envrate("TOKEN_THROTTLE", "20/minute")
 # Password-reset requests, per client address and per e-mail address entered.
 PASSWORD_RESET_THROTTLE = envrate("PASSWORD_RESET_THROTTLE", "5/hour")
+VENDOR_REGISTRATION_THROTTLE = envrate("VENDOR_REGISTRATION_THROTTLE", "10/hour")
 
 # API tokens (django-rest-knox): stored as SHA-512 digests, shown once, expiring.
 TOKEN_TTL_HOURS = envint("TOKEN_TTL_HOURS", 720)

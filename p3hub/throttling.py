@@ -247,3 +247,19 @@ def password_reset_wait(request, email: str) -> int:
 
 def password_reset_throttled_message(wait: int) -> str:
     return RESET_THROTTLED.format(minutes=minutes(wait))
+
+
+# --- vendor registration -------------------------------------------------------------------
+
+REGISTRATION_ADDRESS = Throttle("vendor-registration", "VENDOR_REGISTRATION_THROTTLE")
+REGISTRATION_THROTTLED = "Too many registrations from your network. Try again in {minutes}."
+
+
+def registration_wait(request) -> int:
+    """Count a company registration tried (page or API) against the client address; seconds
+    to wait if over the limit, else 0."""
+    return _wait(REGISTRATION_ADDRESS.hit(address_key(client_address(request))))
+
+
+def registration_throttled_message(wait: int) -> str:
+    return REGISTRATION_THROTTLED.format(minutes=minutes(wait))

@@ -10,10 +10,12 @@ from p3hub.api.auth import LogoutView, TokenListView, TokenObtainView, TokenRevo
 from p3hub.health import healthz
 from p3hub.login import AdminLoginForm
 from procurements import api_urls as procurement_api_urls
+from vendors import api_urls as vendor_api_urls
 
 # One namespace for the tenant staff API, whichever app a route comes from.
 tenant_api = (department_api_urls.urlpatterns + procurement_api_urls.urlpatterns, "tenant_api")
 public_api = (procurement_api_urls.public_urlpatterns, "public_api")
+vendor_api = (vendor_api_urls.urlpatterns, "vendor_api")
 
 api_v1 = [
     path("auth/token/", TokenObtainView.as_view(), name="api-token"),
@@ -21,8 +23,9 @@ api_v1 = [
     path("auth/tokens/<str:token_id>/", TokenRevokeView.as_view(), name="api-token-revoke"),
     path("auth/logout/", LogoutView.as_view(), name="api-logout"),
     path("me/", MeView.as_view(), name="api-me"),
-    # Before the tenant prefix: "public" is a reserved slug, never a municipality.
+    # Before the tenant prefix: "public" and "vendor" are reserved slugs, never a municipality.
     path("public/", include(public_api)),
+    path("vendor/", include(vendor_api)),
     path("<slug:municipality_slug>/", include(tenant_api)),
 ]
 

@@ -8,6 +8,8 @@ import os
 # calls from the live-server tests (STACK-NOTES.md).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+import json
+
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
@@ -158,3 +160,14 @@ def browser_type_launch_args(browser_type_launch_args):
         "executable_path": CHROMIUM,
         "args": CHROMIUM_FLAGS,
     }
+
+
+@pytest.fixture(scope="session")
+def schema(django_db_blocker):
+    """The OpenAPI schema the API serves, read once (tests/p3hub/test_openapi.py checks it)."""
+    from django.test import Client
+
+    with django_db_blocker.unblock():
+        response = Client().get("/api/schema/?format=json")
+    assert response.status_code == 200
+    return json.loads(response.content)

@@ -4,7 +4,6 @@ anything. One table of bad inputs runs through both: the message beside the fiel
 is the API's `detail` for the `attr` naming it, and the API's answer is the one its OpenAPI
 description documents."""
 
-import json
 from dataclasses import dataclass
 
 import pytest
@@ -308,12 +307,6 @@ def _api_message(case: Case, solicitation, client, schema) -> str:
     errors = {e["attr"]: e["detail"] for e in response.json()["errors"]}
     assert case.api_attr in errors, (case.name, errors)
     return errors[case.api_attr]
-
-
-@pytest.fixture(scope="module")
-def schema(django_db_blocker):
-    with django_db_blocker.unblock():
-        return json.loads(Client().get("/api/schema/?format=json").content)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])

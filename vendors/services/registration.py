@@ -61,6 +61,8 @@ def _clean_phone(value) -> str:
 
 
 def _clean_categories(values) -> list[str]:
+    if values is None:
+        values = []
     if isinstance(values, str):
         values = [values]
     if not isinstance(values, list | tuple):

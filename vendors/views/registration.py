@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.generic import TemplateView
 
 from departments.views.base import ServiceFormMixin
+from p3hub import throttling
 from p3hub.forms import NoInputForm
 from vendors import forms, services
 
@@ -26,6 +27,14 @@ class RegisterView(ServiceFormMixin, TemplateView):
 
     def build_form(self, data=None, files=None):
         return forms.RegistrationForm(data)
+
+    def post(self, request, *args, **kwargs):
+        if wait := throttling.registration_wait(request):
+            form = self.build_form(request.POST)
+            form.is_valid()
+            form.add_error(None, throttling.registration_throttled_message(wait))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
 
     def run(self, form):
         return services.vendor_register(**form.cleaned_data)
