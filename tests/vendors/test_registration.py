@@ -213,3 +213,11 @@ def test_the_portal_lists_open_solicitations_in_constant_queries(
     page = client.get("/vendor/").content.decode()
     assert page.count("Intersection cameras") == 4
     assert queries() == one
+
+
+def test_the_demo_companies_have_profiles_and_keep_their_tax_ids(personas):
+    acme = Vendor.objects.get(users__user__username="vendor.acme")
+    assert (acme.tax_id_key, acme.categories) == ("412345678", ["security", "traffic"])
+    with pytest.raises(ValidationFailed) as caught:
+        services.vendor_register(**{**COMPANY, **PERSON, "tax_id": "41 234 5678"})
+    assert caught.value.field == "tax_id"
