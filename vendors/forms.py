@@ -56,3 +56,11 @@ class RegistrationForm(ServiceForm):
     password_again = forms.CharField(
         label="Password again", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
+
+
+class NewLinkForm(ServiceForm):
+    email = forms.CharField(
+        label="Your e-mail address",
+        help_text="The address you registered with.",
+        widget=TextInput({"autocomplete": "email", "inputmode": "email"}),
+    )

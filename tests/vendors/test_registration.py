@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from departments.models import User
 from p3hub.errors import ValidationErrors, ValidationFailed
+from p3hub.models import OutboundEmail
 from tests.helpers import DEMO_PASSWORD, database_state, error_at
 from tests.procurements.test_public_list import publish
 from vendors import services
@@ -221,3 +222,31 @@ def test_the_demo_companies_have_profiles_and_keep_their_tax_ids(personas):
     with pytest.raises(ValidationFailed) as caught:
         services.vendor_register(**{**COMPANY, **PERSON, "tax_id": "41 234 5678"})
     assert caught.value.field == "tax_id"
+
+
+def test_a_new_link_goes_only_to_an_address_awaiting_confirmation(client, personas, register):
+    vendor_user, _ = register()
+    with_registration = client.post(
+        "/vendor/confirm/new/", {"email": "CASEY@crossroads.example"}, follow=True
+    )
+    unknown = client.post("/vendor/confirm/new/", {"email": "nobody@example.com"}, follow=True)
+    # The same answer either way: nobody learns whether an address registered.
+    assert "awaits confirmation, a new link is on its way" in with_registration.content.decode()
+    assert "awaits confirmation, a new link is on its way" in unknown.content.decode()
+    links = [m for m in OutboundEmail.objects.filter(subject__contains="Crossroads Signal Co.")]
+    assert len(links) == 2  # the registration's and the new one
+
+    new_link = re.search(r"(/vendor/confirm/[^/\s]+/)", links[-1].body).group(1)
+    assert client.post(new_link).status_code == 302
+    assert User.objects.get(pk=vendor_user.user.pk).is_active
+
+
+def test_an_expired_link_offers_a_new_one(client, personas, register):
+    vendor_user, _ = register()
+    four_days_ago = time.time() - 4 * 24 * 3600
+    with mock.patch("django.core.signing.time.time", return_value=four_days_ago):
+        token = services.confirmation_token(vendor_user.user)
+    page = client.post(f"/vendor/confirm/{token}/")
+    assert page.status_code == 400
+    assert "has expired" in page.content.decode()
+    assert 'href="/vendor/confirm/new/"' in page.content.decode()

@@ -4,6 +4,7 @@ from vendors.services.people import vendor_user_add
 from vendors.services.registration import (
     confirmation_link,
     confirmation_token,
+    vendor_confirmation_resend,
     vendor_register,
     vendor_user_confirm,
 )
@@ -11,6 +12,7 @@ from vendors.services.registration import (
 __all__ = [
     "confirmation_link",
     "confirmation_token",
+    "vendor_confirmation_resend",
     "vendor_register",
     "vendor_user_add",
     "vendor_user_confirm",

@@ -27,7 +27,7 @@ TAX_ID_TAKEN = (
     "A company with this tax id is already registered. Ask one of its users to invite you."
 )
 LINK_REFUSED = "This confirmation link is not valid. Copy the whole link from the e-mail."
-LINK_EXPIRED = "This confirmation link has expired. Register again to get a new one."
+LINK_EXPIRED = "This confirmation link has expired. Ask for a new one below."
 ALREADY_CONFIRMED = "This address is already confirmed: sign in."
 
 
@@ -153,10 +153,11 @@ def confirmation_link(user: User) -> str:
     return settings.SITE_URL + reverse("vendor-confirm", args=[confirmation_token(user)])
 
 
-def _email_confirmation(vendor_user: VendorUser) -> None:
+def _email_confirmation(vendor_user: VendorUser, *, asked: str = "registered") -> None:
+    """The link, once per user and request (`asked` names the request for it)."""
     user = vendor_user.user
     email_people(
-        key=f"vendor-confirm:{user.pk}",
+        key=f"vendor-confirm:{user.pk}:{asked}",
         people=[user],
         template="vendors/email/confirm_email",
         context={
@@ -197,3 +198,23 @@ def vendor_user_confirm(*, token) -> User:
     user.save(update_fields=["is_active"])
     audit_record(actor=user, verb=Verb.VENDOR_USER_CONFIRM, obj=user, after={"email": user.email})
     return user
+
+
+def _awaiting_confirmation(email: str):
+    """Vendor users of `email` who registered and never confirmed (an account deactivated
+    after signing in is not one)."""
+    return VendorUser.objects.select_related("vendor", "user").filter(
+        user__email__iexact=email, user__is_active=False, user__last_login__isnull=True
+    )
+
+
+def vendor_confirmation_resend(*, email, request_id: str) -> int:
+    """A new link to every registered, unconfirmed vendor user of `email`; none otherwise.
+    The page answers alike either way (nobody learns whether an address registered); at most
+    one e-mail per user and `request_id`. Returns how many were queued."""
+    email = clean_email(email)
+    sent = 0
+    for vendor_user in _awaiting_confirmation(email):
+        _email_confirmation(vendor_user, asked=request_id)
+        sent += 1
+    return sent

@@ -1,5 +1,7 @@
 """The public pages where a company registers and its first user confirms their address."""
 
+import uuid
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -81,3 +83,37 @@ class ConfirmView(ServiceFormMixin, TemplateView):
     def succeeded(self, user):
         messages.success(self.request, self.success_message(user))
         return redirect(self.success_url(user))
+
+
+class NewLinkView(ServiceFormMixin, TemplateView):
+    """A new confirmation link for an expired one. The answer is the same page whether or
+    not a registration awaits confirmation for the address typed."""
+
+    template_name = "vendors/new_link.html"
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("form", self.build_form())
+        return super().get_context_data(**kwargs)
+
+    def build_form(self, data=None, files=None):
+        return forms.NewLinkForm(data)
+
+    def post(self, request, *args, **kwargs):
+        if wait := throttling.registration_wait(request):
+            form = self.build_form(request.POST)
+            form.is_valid()
+            form.add_error(None, throttling.registration_throttled_message(wait))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
+    def run(self, form):
+        email = form.cleaned_data["email"]
+        services.vendor_confirmation_resend(email=email, request_id=uuid.uuid4().hex)
+        return email
+
+    def succeeded(self, email):
+        messages.success(self.request, NEW_LINK_SENT)
+        return redirect("vendor-new-link")
+
+
+NEW_LINK_SENT = "If a registration with that address awaits confirmation, a new link is on its way."
