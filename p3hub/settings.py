@@ -458,7 +458,7 @@ SPECTACULAR_SETTINGS = {
 # What apps add to another app's pages, in order: each entry names a callable taking the view
 # and returning a departments.views.base.Panel (or None). Imports keep pointing one way.
 PAGE_PANELS = {
-    "home": ["procurements.panels.home_solicitations"],
+    "home": ["procurements.panels.home_solicitations", "vendors.panels.home_register"],
     "portal": ["procurements.panels.portal_open_solicitations"],
     "dashboard": [
         "procurements.panels.dashboard_needs_you",

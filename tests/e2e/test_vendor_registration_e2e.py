@@ -37,10 +37,17 @@ def test_a_company_registers_confirms_and_lands_on_the_portal(live_server, page,
 
     expect(page.get_by_role("heading", name="Check your e-mail")).to_be_visible()
     check_at_both_sizes(page, "vendor-registered")
-    sent = OutboundEmail.objects.get(subject__contains="Crossroads Signal Co.")
+    sent = OutboundEmail.objects.filter(subject__contains="Crossroads Signal Co.").get()
     path = re.search(r"https?://[^/\s]+(/vendor/confirm/[^/\s]+/)", sent.body).group(1)
 
-    page.goto(f"{live_server.url}{path}")
+    page.get_by_role("link", name="ask for a new link").click()
+    page.get_by_label("Your e-mail address").fill("casey@crossroads.example")
+    page.get_by_role("button", name="Send a new link").click()
+    expect(page.get_by_role("status")).to_contain_text("a new link is on its way")
+    check_at_both_sizes(page, "vendor-new-link")
+
+    page.goto(f"{live_server.url}{path}")  # the first link still works until it is used
+    check_at_both_sizes(page, "vendor-confirm")
     page.get_by_role("button", name="Confirm my address").click()
     expect(page).to_have_url(f"{live_server.url}/vendor/")
     expect(page.get_by_role("heading", name="Crossroads Signal Co.")).to_be_visible()

@@ -250,3 +250,9 @@ def test_an_expired_link_offers_a_new_one(client, personas, register):
     assert page.status_code == 400
     assert "has expired" in page.content.decode()
     assert 'href="/vendor/confirm/new/"' in page.content.decode()
+
+
+def test_the_home_page_tells_companies_where_to_register(client, personas):
+    assert 'href="/vendor/register/"' in client.get("/").content.decode()
+    client.force_login(personas["officer"])
+    assert 'href="/vendor/register/"' not in client.get("/").content.decode()
