@@ -60,6 +60,17 @@ class OpenChoiceField(forms.ChoiceField):
         return True
 
 
+class OpenMultipleChoiceField(forms.MultipleChoiceField):
+    """Checkboxes whose values go to the service as they came (categories of work): which
+    are allowed is the service's rule and message, as for OpenChoiceField."""
+
+    def validate(self, value):
+        """Nothing: the service decides."""
+
+    def valid_value(self, value) -> bool:
+        return True
+
+
 class NoInputForm(ServiceForm):
     """A button with no fields (publish, join, approve, revoke): carries the service's
     refusal back to the page."""

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from p3hub.forms import ServiceForm, TextInput
+from p3hub.forms import OpenMultipleChoiceField, ServiceForm, TextInput
 from vendors.categories import Category
 
 
@@ -28,7 +28,7 @@ class RegistrationForm(ServiceForm):
     contact_phone = forms.CharField(
         label="Contact telephone", widget=TextInput({"autocomplete": "tel", "inputmode": "tel"})
     )
-    categories = forms.MultipleChoiceField(
+    categories = OpenMultipleChoiceField(
         label="Categories of work",
         choices=Category.choices,
         widget=forms.CheckboxSelectMultiple,

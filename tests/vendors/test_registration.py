@@ -197,6 +197,15 @@ def test_a_vendor_user_signs_in_to_the_portal(client, personas):
     assert "Open for bids" in portal.content.decode()
 
 
+def test_each_vendor_user_sees_only_their_own_company(client, personas):
+    client.force_login(personas["vendor.beacon"])
+    portal = client.get("/vendor/").content.decode()
+    assert "Beacon Safety Technologies" in portal and "52-3456789" in portal
+    assert "Acme" not in portal and "41-2345678" not in portal
+    client.force_login(personas["officer.lakeside"])  # the other city's officer
+    assert client.get("/vendor/").status_code == 404
+
+
 def test_the_portal_lists_open_solicitations_in_constant_queries(
     client, personas, actor, departments
 ):

@@ -7,7 +7,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from departments.models import User
-from tests.helpers import DEMO_PASSWORD, database_state
+from tests.helpers import DEMO_PASSWORD, database_state, error_at
 from tests.p3hub.test_openapi import assert_documented
 from tests.vendors.test_registration import COMPANY, PERSON
 from vendors.models import Vendor
@@ -96,3 +96,17 @@ def test_registrations_are_throttled_per_client_address_on_the_page_and_the_api(
     assert "Too many registrations" in page.content.decode()
     assert 'value="Crossroads Signal Co."' in page.content.decode()  # what was typed stays
     assert database_state() == before
+
+
+def test_the_page_and_the_api_refuse_an_unknown_category_in_the_same_words(client, personas):
+    api = APIClient().post(
+        REGISTRATIONS, {**COMPANY, **PERSON, "categories": ["mining"]}, format="json"
+    )
+    page = client.post(
+        "/vendor/register/",
+        {**COMPANY, **PERSON, "categories": ["mining"]} | {"password_again": DEMO_PASSWORD},
+    )
+    assert api.status_code == page.status_code == 400
+    words = api.json()["errors"][0]["detail"]
+    assert words == "“mining” is not a category of work."
+    assert error_at(page, "id_categories") == words

@@ -3,7 +3,6 @@
 import uuid
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth import login
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -19,24 +18,37 @@ COMPANY_FIELDS = ("name", "legal_name", "tax_id", "address", "contact_email", "c
 PERSON_FIELDS = ("first_name", "last_name", "email", "username", "password", "password_again")
 
 
-class RegisterView(ServiceFormMixin, TemplateView):
-    template_name = "vendors/register.html"
+class PublicFormView(ServiceFormMixin, TemplateView):
+    """A public page of one form (no sign-in): GET shows it blank, POST runs its service.
+    `throttled` pages count every POST against the client address first (registrations and
+    requests for a new link share one count), and past the limit answer 429 with what was
+    typed."""
+
+    throttled = False
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("form", self.build_form())
-        kwargs.update(company_fields=COMPANY_FIELDS, person_fields=PERSON_FIELDS)
         return super().get_context_data(**kwargs)
 
-    def build_form(self, data=None, files=None):
-        return forms.RegistrationForm(data)
-
     def post(self, request, *args, **kwargs):
-        if wait := throttling.registration_wait(request):
+        if self.throttled and (wait := throttling.registration_wait(request)):
             form = self.build_form(request.POST)
             form.is_valid()
             form.add_error(None, throttling.registration_throttled_message(wait))
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().post(request, *args, **kwargs)
+
+
+class RegisterView(PublicFormView):
+    template_name = "vendors/register.html"
+    throttled = True
+
+    def get_context_data(self, **kwargs):
+        kwargs.update(company_fields=COMPANY_FIELDS, person_fields=PERSON_FIELDS)
+        return super().get_context_data(**kwargs)
+
+    def build_form(self, data=None, files=None):
+        return forms.RegistrationForm(data)
 
     def run(self, form):
         return services.vendor_register(**form.cleaned_data)
@@ -55,15 +67,11 @@ class RegisteredView(TemplateView):
         return super().get_context_data(**kwargs)
 
 
-class ConfirmView(ServiceFormMixin, TemplateView):
+class ConfirmView(PublicFormView):
     """GET shows a button; only the POST confirms (mail scanners open links, they do not
     press buttons). The confirmed user is signed in and lands on the portal."""
 
     template_name = "vendors/confirm.html"
-
-    def get_context_data(self, **kwargs):
-        kwargs.setdefault("form", self.build_form())
-        return super().get_context_data(**kwargs)
 
     def build_form(self, data=None, files=None):
         return NoInputForm(data)
@@ -80,40 +88,24 @@ class ConfirmView(ServiceFormMixin, TemplateView):
     def success_url(self, user):
         return reverse("vendor-portal")
 
-    def succeeded(self, user):
-        messages.success(self.request, self.success_message(user))
-        return redirect(self.success_url(user))
 
-
-class NewLinkView(ServiceFormMixin, TemplateView):
+class NewLinkView(PublicFormView):
     """A new confirmation link for an expired one. The answer is the same page whether or
     not a registration awaits confirmation for the address typed."""
 
     template_name = "vendors/new_link.html"
-
-    def get_context_data(self, **kwargs):
-        kwargs.setdefault("form", self.build_form())
-        return super().get_context_data(**kwargs)
+    throttled = True
 
     def build_form(self, data=None, files=None):
         return forms.NewLinkForm(data)
-
-    def post(self, request, *args, **kwargs):
-        if wait := throttling.registration_wait(request):
-            form = self.build_form(request.POST)
-            form.is_valid()
-            form.add_error(None, throttling.registration_throttled_message(wait))
-            return self.render_to_response(self.get_context_data(form=form), status=429)
-        return super().post(request, *args, **kwargs)
 
     def run(self, form):
         email = form.cleaned_data["email"]
         services.vendor_confirmation_resend(email=email, request_id=uuid.uuid4().hex)
         return email
 
-    def succeeded(self, email):
-        messages.success(self.request, NEW_LINK_SENT)
-        return redirect("vendor-new-link")
+    def success_message(self, email):
+        return "If a registration with that address awaits confirmation, a new link is on its way."
 
-
-NEW_LINK_SENT = "If a registration with that address awaits confirmation, a new link is on its way."
+    def success_url(self, email):
+        return reverse("vendor-new-link")
