@@ -50,6 +50,12 @@ class Verb(models.TextChoices):
     MEMBERSHIP_REVOKE = "membership.revoke", "Role revoked"
     VENDOR_REGISTER = "vendor.register", "Company registered"
     VENDOR_USER_CONFIRM = "vendor_user.confirm", "Vendor user's e-mail address confirmed"
+    VENDOR_UPDATE = "vendor.update", "Company profile changed"
+    VENDOR_USER_INVITE = "vendor_user.invite", "Colleague invited"
+    VENDOR_USER_ACCEPT = "vendor_user.accept", "Colleague's invitation accepted"
+    VENDOR_USER_REMOVE = "vendor_user.remove", "Vendor user removed"
+    CERTIFICATE_ADD = "certificate.add", "Certificate uploaded"
+    CERTIFICATE_REMOVE = "certificate.remove", "Certificate taken down"
 
     SOLICITATION_CREATE = "solicitation.create", "Solicitation created"
     SOLICITATION_UPDATE = "solicitation.update", "Overview or key dates changed"
@@ -78,6 +84,10 @@ class Verb(models.TextChoices):
     COST_SPLIT_SUPERSEDE = "cost_split.supersede", "Cost split superseded"
     SHARE_APPROVE = "share.approve", "Share approved by its head"
     SHARE_REJECT = "share.reject", "Share rejected by its head"
+    QUESTION_ASK = "question.ask", "Question received"
+    QUESTION_ANSWER = "question.answer", "Question answered"
+    ADDENDUM_PUBLISH = "addendum.publish", "Addendum published"
+    ADDENDUM_ACKNOWLEDGE = "addendum.acknowledge", "Addendum acknowledged"
 
 
 _VERBS = frozenset(Verb.values)  # Verb.values builds its list anew on every read

@@ -7,39 +7,30 @@ fetched through selectors, so another city's object is the same 404 as a missing
 actor, the municipality and its time zone are resolved once and handed to the handler as
 `self.actor` and `self.municipality`; the zone is active for the whole request, so every
 date-time answers in local time with its offset and one given without an offset is local.
-Each action parses input with an input serializer (types only), calls one service or selector
-and renders with an output serializer (STYLE.md 4).
+Parsing, rendering and the field names of refusals are p3hub.api.base's.
 """
 
 from contextlib import ExitStack
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
-from rest_framework.response import Response
+from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from departments.tenancy import tenant_actor_for
+from p3hub.api.base import ServiceAPIMixin
 from p3hub.api.fields import RawInput
-from p3hub.errors import ApplicationError
 
 ADMIN_WRITES = "Only a tenant admin may manage departments and people."
 
 
-class TenantAPIMixin:
+class TenantAPIMixin(ServiceAPIMixin):
     """Resolves `self.actor` (a TenantActor) and `self.municipality` from the URL's slug once
     per request, and runs the request in the municipality's time zone."""
 
     model: type
-    # Service field names spelled otherwise in this API's bodies (`in_kind_amount` is
-    # `in_kind.amount`), so an error names the path the caller sent.
-    error_fields: dict[str, str] = {}
-    # Extra permission classes per action; `default_permissions` for every other action.
-    action_permissions: dict = {}
-    default_permissions: tuple = ()
 
     def dispatch(self, request, *args, **kwargs):
         # The zone is entered once the actor is known (check_permissions) and left here, so
@@ -57,20 +48,6 @@ class TenantAPIMixin:
         self.zone_stack.enter_context(timezone.override(self.municipality.zone))
         super().check_permissions(request)
 
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        patch_cache_control(response, private=True, no_store=True)  # tenant data: never cached
-        return response
-
-    def handle_exception(self, exc):
-        if isinstance(exc, ApplicationError) and exc.field in self.error_fields:
-            exc.field = self.error_fields[exc.field]
-        return super().handle_exception(exc)
-
-    def get_permissions(self):
-        extra = self.action_permissions.get(self.action, self.default_permissions)
-        return [IsAuthenticated(), *(permission() for permission in extra)]
-
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no actor
             return self.model._default_manager.none()
@@ -81,21 +58,6 @@ class TenantAPIMixin:
         municipality = getattr(self, "municipality", None)
         context["currency"] = municipality.currency if municipality else "USD"
         return context
-
-    def parse(self, serializer_class, *, partial: bool = False) -> dict:
-        serializer = serializer_class(
-            data=self.request.data, partial=partial, context=self.get_serializer_context()
-        )
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
-
-    def render(self, serializer_class, instance, *, many: bool = False, status_code=200):
-        output = serializer_class(instance, many=many, context=self.get_serializer_context())
-        return Response(output.data, status=status_code)
-
-    def render_page(self, queryset):
-        page = self.paginate_queryset(queryset)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
 class TenantAdminWrites(BasePermission):

@@ -41,6 +41,12 @@ SENTENCES: dict[str, str] = {
     V.MEMBERSHIP_REVOKE: "{actor} revoked the role of {user} as {role}{of_department}",
     V.VENDOR_REGISTER: "{actor} registered the company {object}",
     V.VENDOR_USER_CONFIRM: "{actor} confirmed their e-mail address {email}",
+    V.VENDOR_UPDATE: "{actor} changed the profile of {object}",
+    V.VENDOR_USER_INVITE: "{actor} invited {email} to act for {object}",
+    V.VENDOR_USER_ACCEPT: "{actor} accepted the invitation to act for {object}",
+    V.VENDOR_USER_REMOVE: "{actor} removed {user} from {object}",
+    V.CERTIFICATE_ADD: "{actor} uploaded {file_name} for {object}",
+    V.CERTIFICATE_REMOVE: "{actor} took down {file_name} of {object}",
     V.SOLICITATION_CREATE: "{actor} created {object}",
     V.SOLICITATION_UPDATE: "{actor} changed the overview or key dates of {reference}",
     V.SOLICITATION_SUBMIT: "{actor} sent {reference} to the departments for approval",
@@ -69,6 +75,10 @@ SENTENCES: dict[str, str] = {
     V.SHARE_APPROVE: "{actor} approved {department}'s share, {share}, of version {version}"
     "{charged}",
     V.SHARE_REJECT: "{actor} rejected {department}'s share of version {version}{because}",
+    V.QUESTION_ASK: "{actor} asked question {number} about {reference}",
+    V.QUESTION_ANSWER: "{actor} answered question {number} about {reference}",
+    V.ADDENDUM_PUBLISH: "{actor} published addendum {number} to {reference}",
+    V.ADDENDUM_ACKNOWLEDGE: "{actor} acknowledged addendum {number} to {reference}",
 }
 
 # Details the sentence already says: not repeated among the changes.

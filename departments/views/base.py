@@ -96,7 +96,23 @@ class MunicipalityPage:
         return super().get_context_data(**kwargs)
 
 
-class TenantViewMixin(LoginRequiredMixin, MunicipalityPage):
+class RefusedFormPage:
+    """A signed-in page that shows a form refused at its action URL again (after the 303), in
+    place of the blank one: the page's `self.actor` rebuilds the action view."""
+
+    def get_context_data(self, **kwargs):
+        kwargs.update(self.refused_form_context())
+        return super().get_context_data(**kwargs)
+
+    def refused_form_context(self) -> dict:
+        if not hasattr(self, "_refused_form_context"):
+            self._refused_form_context = (
+                take_refused_form(self) if self.request.method == "GET" else {}
+            )
+        return self._refused_form_context
+
+
+class TenantViewMixin(LoginRequiredMixin, RefusedFormPage, MunicipalityPage):
     """A staff page: `self.actor` is the member acting, resolved from the URL's slug; 404 for
     non-members, exactly as for a municipality that does not exist. Then `admin_only` pages
     answer 403 to members who are not tenant admins, and `load_objects` fetches the URL's
@@ -126,16 +142,7 @@ class TenantViewMixin(LoginRequiredMixin, MunicipalityPage):
     def get_context_data(self, **kwargs):
         kwargs.setdefault("actor", self.actor)
         kwargs.setdefault("section", self.section)
-        # A form refused at its action URL comes back here, in place of the blank one.
-        kwargs.update(self.refused_form_context())
         return super().get_context_data(**kwargs)
-
-    def refused_form_context(self) -> dict:
-        if not hasattr(self, "_refused_form_context"):
-            self._refused_form_context = (
-                take_refused_form(self) if self.request.method == "GET" else {}
-            )
-        return self._refused_form_context
 
     def tenant_url(self, name: str, *args) -> str:
         return reverse(name, args=[self.municipality.slug, *args])
@@ -290,7 +297,9 @@ def _action_view_for(page_view, path: str):
         return None
     action = view_class(**match.func.view_initkwargs)
     action.setup(page_view.request, *match.args, **match.kwargs)
-    action.actor, action.municipality = page_view.actor, page_view.municipality
+    action.actor = page_view.actor
+    if hasattr(page_view, "municipality"):  # the vendor portal's pages have none
+        action.municipality = page_view.municipality
     try:
         action.load_objects()
     except Http404:

@@ -2,9 +2,11 @@
 versioned cost splits with each department's share (DESIGN.md sections 3, 4 and 6), one module
 per resource. Each status has its lifecycle table beside the field (p3hub.lifecycle)."""
 
+from procurements.models.addenda import Acknowledgement, Addendum
 from procurements.models.common import OFFICERS_ONLY
 from procurements.models.cost_splits import CostSplitShare, CostSplitVersion, ShareChange
 from procurements.models.participations import Participation
+from procurements.models.questions import Follow, Question
 from procurements.models.solicitations import (
     Criterion,
     Document,
@@ -16,12 +18,16 @@ from procurements.models.solicitations import (
 
 __all__ = [
     "OFFICERS_ONLY",
+    "Acknowledgement",
+    "Addendum",
     "CostSplitShare",
     "CostSplitVersion",
     "Criterion",
     "Document",
+    "Follow",
     "LineItem",
     "Participation",
+    "Question",
     "ReferenceCounter",
     "Rejection",
     "ShareChange",

@@ -10,6 +10,7 @@ from departments.models import Department, Municipality
 from p3hub.audit import Verb
 from p3hub.lifecycle import Lifecycle, Transition, sources
 from procurements.models.common import OFFICERS_ONLY, is_officer
+from vendors.categories import Category
 
 # The states the public lists' partial indexes cover, as strings (Meta cannot see the class's
 # names): Solicitation.PUBLIC with the scheduled and cancelled ones (tests check the two agree).
@@ -131,6 +132,8 @@ class Solicitation(models.Model):
     kind = models.CharField(max_length=3, choices=Kind.choices, default=Kind.RFP)
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
+    # The category of work, as vendors register theirs: the portal's search by category.
+    category = models.CharField(max_length=20, choices=Category.choices, blank=True)
     lead_department = models.ForeignKey(
         Department, on_delete=models.PROTECT, related_name="led_solicitations"
     )
@@ -343,6 +346,14 @@ class Document(models.Model):
         Solicitation, on_delete=models.CASCADE, related_name="documents"
     )
     title = models.CharField(max_length=200)
+    # Set for a document published with an addendum, listed with it.
+    addendum = models.ForeignKey(
+        "procurements.Addendum",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+    )
     # Stored under a random name (p3hub.files.check_upload); served under `file_name`, the
     # uploader's name cleaned, with the extension of what the content is.
     file = models.FileField(upload_to="solicitations/%Y/%m/")

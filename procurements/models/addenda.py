@@ -1,0 +1,60 @@
+"""Addenda: numbered, published changes to a published solicitation, and each company's
+acknowledgement of them (DESIGN.md 3; a bid counts only when every addendum is
+acknowledged, which the bids enforce)."""
+
+from django.conf import settings
+from django.db import models
+
+from procurements.models.solicitations import Solicitation
+
+
+class Addendum(models.Model):
+    """Published the moment it is made; it never changes afterwards. `changes` records what it
+    changed, as shown to everyone: key dates (`{"dates": {field: [before, after]}}`) and line
+    items (`{"line_items": [{"number", "before": {...}, "after": {...}}]}`)."""
+
+    solicitation = models.ForeignKey(Solicitation, on_delete=models.CASCADE, related_name="addenda")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    text = models.TextField()
+    changes = models.JSONField(default=dict, blank=True)
+    published_at = models.DateTimeField()  # by the database clock
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name_plural = "addenda"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["solicitation", "number"], name="addendum_number_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Addendum {self.number} to {self.solicitation.reference}"
+
+
+class Acknowledgement(models.Model):
+    """A company's acknowledgement of one addendum: who, and when by the database clock."""
+
+    addendum = models.ForeignKey(
+        Addendum, on_delete=models.CASCADE, related_name="acknowledgements"
+    )
+    vendor = models.ForeignKey(
+        "vendors.Vendor", on_delete=models.PROTECT, related_name="acknowledgements"
+    )
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["addendum__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["addendum", "vendor"], name="acknowledgement_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.vendor} acknowledged {self.addendum}"
