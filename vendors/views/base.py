@@ -21,6 +21,7 @@ class VendorPage(LoginRequiredMixin, RefusedFormPage):
         if not request.user.is_authenticated:
             return self.handle_no_permission()  # to the sign-in page
         self.actor = get_or_404(vendor_actor_for, request.user)
+        request.vendor_actor = self.actor  # the base template's portal navigation
         self.vendor = self.actor.vendor
         self.load_objects()
         response = super().dispatch(request, *args, **kwargs)
