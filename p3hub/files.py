@@ -172,6 +172,21 @@ def check_upload(
     )
 
 
+def store_upload(instance, upload: CheckedUpload, **fields):
+    """Save `instance` (a model with the file fields `file`, `file_name`, `content_type`,
+    `size`, `sha256`) holding the accepted `upload`, stored under its random name through the
+    storage API, with `fields` set too."""
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    instance.file_name = upload.display_name
+    instance.content_type = upload.kind.content_type
+    instance.size = upload.size
+    instance.sha256 = upload.sha256
+    instance.file.save(upload.stored_name, upload.file, save=False)
+    instance.save()
+    return instance
+
+
 def sniff(file: IO[bytes], allowed: Sequence[FileKind]) -> FileKind | None:
     """The first of `allowed` whose signature the content carries, or None."""
     file.seek(0)

@@ -6,8 +6,10 @@ label), but the form itself does not refuse a blank: the service does, in its ow
 """
 
 from django import forms
+from django.conf import settings
 
 from p3hub.errors import ApplicationError
+from p3hub.files import accept_attribute, kinds_list, megabytes
 
 
 class ServiceForm(forms.Form):
@@ -74,3 +76,11 @@ class OpenMultipleChoiceField(forms.MultipleChoiceField):
 class NoInputForm(ServiceForm):
     """A button with no fields (publish, join, approve, revoke): carries the service's
     refusal back to the page."""
+
+
+def describe_file_field(field, kinds, *, optional: bool = False) -> None:
+    """Tell the person which files a file input takes and how large (settings.UPLOAD_MAX_BYTES),
+    and hint the browser's file picker (`accept`); the service decides."""
+    what = f"a {kinds_list(kinds)} file of up to {megabytes(settings.UPLOAD_MAX_BYTES)}."
+    field.help_text = f"Optional: {what}" if optional else what[0].upper() + what[1:]
+    field.widget.attrs["accept"] = accept_attribute(kinds)

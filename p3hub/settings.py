@@ -368,6 +368,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Expired tokens already fail; this only keeps their rows from piling up.
     "delete-expired-tokens": {"task": "p3hub.tasks.tokens_delete_expired", "schedule": 3600},
+    # Once a day; a run missed or repeated sends each reminder once all the same (its key).
+    "remind-expiring-certificates": {
+        "task": "vendors.tasks.certificate_expiry_reminders",
+        "schedule": 24 * 3600,
+    },
 }
 
 # The client address of a request (sign-in and API throttles, p3hub.throttling.client_address):
@@ -459,12 +464,23 @@ SPECTACULAR_SETTINGS = {
 # and returning a departments.views.base.Panel (or None). Imports keep pointing one way.
 PAGE_PANELS = {
     "home": ["procurements.panels.home_solicitations", "vendors.panels.home_register"],
-    "portal": ["procurements.panels.portal_open_solicitations"],
+    "portal": [
+        "procurements.panels.portal_addenda_to_acknowledge",
+        "procurements.panels.portal_open_solicitations",
+        "vendors.panels.profile_certificates",
+    ],
+    "profile": ["vendors.panels.profile_certificates"],
     "dashboard": [
         "procurements.panels.dashboard_needs_you",
         "procurements.panels.dashboard_solicitations",
     ],
 }
+
+# Who on a municipality's staff may read a vendor's certificates (vendors.selectors.
+# certificate_for_staff): dotted paths of callables `(tenant_actor, vendor) -> bool`, any one
+# granting enough. Empty today: the bids app registers "the vendor has a bid in this
+# municipality", so until then no member of staff may read them.
+VENDOR_DOCUMENT_ACCESS: list[str] = []
 
 # Where a person lands after signing in, when not on a city's dashboard: each callable takes
 # the user and returns a URL or None (the first URL wins; the home page otherwise).
@@ -480,6 +496,7 @@ INVITATION_DAYS = envint("INVITATION_DAYS", 7)
 DEMO_SEEDERS = [
     "departments.demo.seed",
     "vendors.demo.seed",
+    "vendors.demo.seed_certificates",
     "procurements.demo.seed",
 ]
 

@@ -11,11 +11,12 @@ from p3hub.health import healthz
 from p3hub.login import AdminLoginForm
 from procurements import api_urls as procurement_api_urls
 from vendors import api_urls as vendor_api_urls
+from vendors import urls as vendor_urls
 
 # One namespace for the tenant staff API, whichever app a route comes from.
 tenant_api = (department_api_urls.urlpatterns + procurement_api_urls.urlpatterns, "tenant_api")
 public_api = (procurement_api_urls.public_urlpatterns, "public_api")
-vendor_api = (vendor_api_urls.urlpatterns, "vendor_api")
+vendor_api = (vendor_api_urls.urlpatterns + procurement_api_urls.vendor_urlpatterns, "vendor_api")
 
 api_v1 = [
     path("auth/token/", TokenObtainView.as_view(), name="api-token"),
@@ -48,6 +49,8 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     # Before the tenant pages: "vendor" is a reserved slug, never a municipality.
     path("vendor/", include("vendors.urls")),
+    path("vendor/", include("procurements.vendor_urls")),  # the portal's bidding pages
+    path("", include(vendor_urls.staff_urlpatterns)),
     path("", include("procurements.urls")),
     path("", include("departments.urls")),
 ]

@@ -10,12 +10,15 @@ from django.contrib import admin
 
 from departments.admin_scope import ReadOnlyAdmin
 from procurements.models import (
+    Acknowledgement,
+    Addendum,
     CostSplitShare,
     CostSplitVersion,
     Criterion,
     Document,
     LineItem,
     Participation,
+    Question,
     Solicitation,
 )
 
@@ -105,3 +108,30 @@ class CostSplitShareAdmin(ReadOnlyAdmin):
     list_display = ["version", "department", "status", "decided_by", "decided_at"]
     list_filter = ["status"]
     list_select_related = ["version__solicitation", "department", "decided_by"]
+
+
+@admin.register(Question)
+class QuestionAdmin(ReadOnlyAdmin):
+    """The asking company is shown to the city's staff here as in the workspace; it is never
+    public."""
+
+    municipality_path = "solicitation__municipality"
+    list_display = ["solicitation", "number", "vendor", "status", "asked_at", "answered_at"]
+    list_filter = ["status"]
+    list_select_related = ["solicitation", "vendor"]
+    search_fields = ["solicitation__reference", "text"]
+
+
+@admin.register(Addendum)
+class AddendumAdmin(ReadOnlyAdmin):
+    municipality_path = "solicitation__municipality"
+    list_display = ["solicitation", "number", "title", "published_at"]
+    list_select_related = ["solicitation"]
+    search_fields = ["solicitation__reference", "title"]
+
+
+@admin.register(Acknowledgement)
+class AcknowledgementAdmin(ReadOnlyAdmin):
+    municipality_path = "addendum__solicitation__municipality"
+    list_display = ["addendum", "vendor", "acknowledged_by", "acknowledged_at"]
+    list_select_related = ["addendum__solicitation", "vendor", "acknowledged_by"]

@@ -13,6 +13,10 @@ from procurements.api import (
     PublicSolicitationViewSet,
     SolicitationViewSet,
     SplitVersionViewSet,
+    addenda,
+    open_solicitations,
+    questions,
+    vendor_questions,
 )
 
 # Nested resources hang off one solicitation, named by its reference (RIV-2026-0001).
@@ -29,15 +33,35 @@ router.register("approvals", ApprovalViewSet, basename="approval")
 
 urlpatterns = [
     *router.urls,
+    path(
+        "solicitations/<str:reference>/addenda/",
+        addenda.StaffAddendaView.as_view(),
+        name="addendum-list",
+    ),
     # GET lists the criteria, PUT replaces them all: one resource, no per-criterion URLs.
     path(
         "solicitations/<str:reference>/criteria/",
         CriterionViewSet.as_view({"get": "list", "put": "update"}),
         name="criterion-list",
     ),
+    path(
+        "solicitations/<str:reference>/questions/",
+        questions.QuestionViewSet.as_view({"get": "list"}),
+        name="question-list",
+    ),
+    path(
+        "solicitations/<str:reference>/questions/<int:number>/answer/",
+        questions.QuestionViewSet.as_view({"post": "answer"}),
+        name="question-answer",
+    ),
 ]
 
 public_urlpatterns = [
+    path(
+        "solicitations/<slug:municipality_slug>/<str:reference>/addenda/",
+        addenda.PublicAddendaView.as_view(),
+        name="addendum-list",
+    ),
     path(
         "solicitations/",
         PublicSolicitationViewSet.as_view({"get": "list"}),
@@ -47,5 +71,37 @@ public_urlpatterns = [
         "solicitations/<slug:municipality_slug>/<str:reference>/",
         PublicSolicitationViewSet.as_view({"get": "retrieve"}),
         name="solicitation-detail",
+    ),
+    path(
+        "solicitations/<slug:municipality_slug>/<str:reference>/questions/",
+        questions.PublicQuestionListView.as_view(),
+        name="solicitation-questions",
+    ),
+]
+
+# The vendors' API under /api/v1/vendor/ (namespace `vendor_api`, with vendors.api_urls).
+VENDOR_SOLICITATION = "solicitations/<slug:municipality_slug>/<str:reference>/"
+vendor_urlpatterns = [
+    path(
+        "solicitations/",
+        open_solicitations.OpenSolicitationListView.as_view(),
+        name="solicitation-list",
+    ),
+    path("addenda/", addenda.VendorAddendaView.as_view(), name="addendum-list"),
+    path("questions/", vendor_questions.VendorQuestionListView.as_view(), name="question-list"),
+    path(
+        f"{VENDOR_SOLICITATION}questions/",
+        vendor_questions.QuestionAskView.as_view(),
+        name="solicitation-question-ask",
+    ),
+    path(
+        f"{VENDOR_SOLICITATION}follow/",
+        vendor_questions.FollowView.as_view(),
+        name="solicitation-follow",
+    ),
+    path(
+        f"{VENDOR_SOLICITATION}addenda/<int:number>/acknowledgement/",
+        addenda.AcknowledgementView.as_view(),
+        name="acknowledgement",
     ),
 ]

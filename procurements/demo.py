@@ -11,6 +11,8 @@ from departments.tenancy import TenantActor
 from p3hub.clock import db_now
 from procurements import services
 from procurements.models import Solicitation
+from vendors.actor import VendorActor, vendor_actor_for
+from vendors.categories import Category
 
 CAMERAS = "Intersection cameras at Main St & Elm St"
 STUDY = "Citywide traffic signal timing study"
@@ -42,7 +44,7 @@ def _departments() -> dict[str, Department]:
     return {d.code: d for d in Department.objects.filter(municipality__slug="riverton")}
 
 
-def _joint_draft(title: str, description: str, kind: str) -> Solicitation:
+def _joint_draft(title: str, description: str, kind: str, category: str) -> Solicitation:
     """A draft led by TRN that PSD has joined, with dates relative to now (bids in 30 days)."""
     officer, departments = _actor("officer"), _departments()
     now = db_now().replace(microsecond=0)
@@ -51,6 +53,7 @@ def _joint_draft(title: str, description: str, kind: str) -> Solicitation:
         kind=kind,
         title=title,
         description=description,
+        category=category,
         lead_department=departments["TRN"],
         publish_at=now,
         questions_due_at=now + dt.timedelta(days=20),
@@ -83,6 +86,7 @@ def _published_cameras() -> None:
         "Cameras and speed sensors at one intersection, bought once for Transportation and "
         "Public Safety: the cameras serve both, the sensors only traffic management.",
         Solicitation.Kind.RFP,
+        Category.SECURITY,
     )
     site = "Main St & Elm St"
     camera = _line(solicitation, "Traffic camera", 4, "2500.00", site)
@@ -108,6 +112,39 @@ def _published_cameras() -> None:
             fund_code=department.fund_codes[0] if department.fund_codes else "",
         )
     services.solicitation_publish(actor=_actor("officer"), solicitation=solicitation)
+    _vendors_take_part(solicitation)
+
+
+def _company(username: str) -> VendorActor:
+    return vendor_actor_for(User.objects.get(username=username))
+
+
+def _vendors_take_part(solicitation: Solicitation) -> None:
+    """Both demo companies follow the cameras; Acme asks a question the officer answers; the
+    officer publishes addendum 1, which Acme acknowledged and Beacon has not."""
+    acme, beacon = _company("vendor.acme"), _company("vendor.beacon")
+    services.solicitation_follow(actor=beacon, solicitation=solicitation)
+    question = services.question_ask(
+        actor=acme,
+        solicitation=solicitation,
+        text="May the cameras draw power from the existing signal cabinet at the intersection, "
+        "or must the vendor bring a new service connection?",
+    )
+    services.question_answer(
+        actor=_actor("officer"),
+        question=question,
+        answer="Yes: the signal cabinet has a spare 20 A circuit for the cameras. The speed "
+        "sensors are battery powered and need no connection.",
+    )
+    addendum = services.addendum_publish(
+        actor=_actor("officer"),
+        solicitation=solicitation,
+        title="Pre-bid site visit",
+        text="A site visit is held at the intersection of Main St & Elm St a week from the "
+        "publication, at 10:00. Attending is optional; questions raised there are answered in "
+        "writing for everyone.",
+    )
+    services.addendum_acknowledge(actor=acme, addendum=addendum)
 
 
 def _study_awaiting_approval() -> None:
@@ -116,6 +153,7 @@ def _study_awaiting_approval() -> None:
         "Retiming every signalised intersection, with a year of traffic data. Acme Traffic "
         "Systems donates the first year's data licence as a public-private partnership.",
         Solicitation.Kind.RFP,
+        Category.TRAFFIC,
     )
     _line(solicitation, "Signal timing study", 1, "180000.00")
     _line(solicitation, "Traffic data licence (year 1)", 1, "10000.00", unit="year")

@@ -7,14 +7,21 @@ names (`p3hub.forms.ServiceForm`). So a page and the API give the same message.
 """
 
 from django import forms
-from django.conf import settings
 
 from p3hub.errors import ApplicationError
-from p3hub.files import DOCUMENT_KINDS, accept_attribute, kinds_list, megabytes
-from p3hub.forms import NoInputForm, OpenChoiceField, ServiceForm, TextInput, number_field
+from p3hub.files import DOCUMENT_KINDS
+from p3hub.forms import (
+    NoInputForm,
+    OpenChoiceField,
+    ServiceForm,
+    TextInput,
+    describe_file_field,
+    number_field,
+)
 from procurements.models import CostSplitVersion, Solicitation
 from procurements.services.cost_splits import NOT_YET_JOINED
 from procurements.services.criteria import MAX_CRITERIA
+from vendors.categories import Category
 
 Method = CostSplitVersion.Method
 DATE_FIELDS = Solicitation.DATE_FIELDS
@@ -55,6 +62,12 @@ class SolicitationEditForm(PrefixedIds, ServiceForm):
     description = forms.CharField(
         label="Description", required=False, widget=forms.Textarea(attrs={"rows": 5})
     )
+    category = OpenChoiceField(
+        label="Category of work",
+        required=False,
+        choices=[("", "Not set"), *Category.choices],
+        help_text="Vendors registered for this category find it in the portal.",
+    )
     publish_at = LocalDateTimeField(label="Publish on", required=False)
     questions_due_at = LocalDateTimeField(label="Questions due", required=False)
     bids_due_at = LocalDateTimeField(label="Bids due", required=False)
@@ -63,7 +76,7 @@ class SolicitationEditForm(PrefixedIds, ServiceForm):
 
 class SolicitationCreateForm(SolicitationEditForm):
     id_prefix = ""  # alone on its page
-    field_order = ["kind", "title", "description", "lead_department", *DATE_FIELDS]
+    field_order = ["kind", "title", "description", "category", "lead_department", *DATE_FIELDS]
 
     def __init__(self, *args, departments, **kwargs):
         self.base_fields = {
@@ -175,11 +188,75 @@ class DocumentForm(PrefixedIds, ServiceForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields["file"]
-        field.help_text = (
-            f"A {kinds_list(DOCUMENT_KINDS)} file of up to {megabytes(settings.UPLOAD_MAX_BYTES)}."
-        )
-        field.widget.attrs["accept"] = accept_attribute(DOCUMENT_KINDS)
+        describe_file_field(self.fields["file"], DOCUMENT_KINDS)
+
+
+class AddendumForm(PrefixedIds, ServiceForm):
+    """An addendum: title and text; optionally later key dates, a document, and a new
+    description or quantity for any line item (left blank, a line stays as it is)."""
+
+    id_prefix = "addendum"
+    # The service's "line_items" refusals name the line in their words: on the whole form.
+    error_fields = {"documents": "document"}
+    title = forms.CharField(label="Title", help_text="Such as “Deadline extended”.")
+    text = forms.CharField(label="Text", widget=forms.Textarea(attrs={"rows": 6}))
+    questions_due_at = LocalDateTimeField(
+        label="New questions due", required=False, help_text="Leave blank to keep it."
+    )
+    bids_due_at = LocalDateTimeField(
+        label="New bid deadline", required=False, help_text="Later only. Leave blank to keep it."
+    )
+    opening_at = LocalDateTimeField(
+        label="New bid opening", required=False, help_text="Leave blank to keep it."
+    )
+    document = forms.FileField(label="Document", required=False)
+
+    def __init__(self, *args, lines=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        describe_file_field(self.fields["document"], DOCUMENT_KINDS, optional=True)
+        self.lines = list(lines)
+        for line in self.lines:
+            self.fields[f"line_{line.position}_description"] = forms.CharField(
+                label=f"Line {line.position}: new description", required=False
+            )
+            self.fields[f"line_{line.position}_quantity"] = forms.CharField(
+                label=f"Line {line.position}: new quantity", required=False
+            )
+
+    @property
+    def date_fields(self):
+        return [self[name] for name in ("questions_due_at", "bids_due_at", "opening_at")]
+
+    @property
+    def line_fields(self):
+        return [
+            (
+                line,
+                self[f"line_{line.position}_description"],
+                self[f"line_{line.position}_quantity"],
+            )
+            for line in self.lines
+        ]
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        changes = [
+            {
+                "position": line.position,
+                "description": data.get(f"line_{line.position}_description", ""),
+                "quantity": data.get(f"line_{line.position}_quantity", ""),
+            }
+            for line in self.lines
+        ]
+        return {
+            "title": data["title"],
+            "text": data["text"],
+            "questions_due_at": data.get("questions_due_at"),
+            "bids_due_at": data.get("bids_due_at"),
+            "opening_at": data.get("opening_at"),
+            "line_items": [c for c in changes if c["description"] or c["quantity"]],
+            "documents": [data["document"]] if data.get("document") else [],
+        }
 
 
 class ApproveForm(ServiceForm):

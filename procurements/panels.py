@@ -29,7 +29,7 @@ def home_solicitations(view) -> Panel:
 
 def portal_open_solicitations(view) -> Panel:
     """The vendor portal: what every city has open for bids now, the soonest deadline first."""
-    open_now = selectors.solicitations_public(status="published", sort="deadline")
+    open_now = selectors.solicitations_open(vendor=view.vendor)
     page = Paginator(open_now, PAGE_SIZE).get_page(view.request.GET.get("page"))
     return Panel(
         "procurements/panels/public_solicitations.html",
@@ -38,9 +38,19 @@ def portal_open_solicitations(view) -> Panel:
             "id": "open",
             "title": "Open for bids",
             "caption": "Solicitations open for bids in every city, soonest deadline first",
+            "portal": True,
             "empty": "Solicitations every city publishes appear here until their deadline.",
         },
     )
+
+
+def portal_addenda_to_acknowledge(view) -> Panel | None:
+    """The vendor portal: the addenda the company still has to acknowledge for its bids to
+    count, first; nothing when there are none."""
+    pending = list(selectors.vendor_addenda(view.actor, pending=True)[: needs.NEEDS_LIMIT])
+    if not pending:
+        return None
+    return Panel("procurements/panels/addenda_to_acknowledge.html", {"addenda": pending})
 
 
 def dashboard_solicitations(view) -> Panel:

@@ -20,9 +20,12 @@ from departments.tenancy import TenantActor
 from p3hub.errors import NotFound, get_or_not_found
 from p3hub.models import AuditEvent
 from procurements.models import (
+    Acknowledgement,
+    Addendum,
     CostSplitShare,
     CostSplitVersion,
     Document,
+    Follow,
     LineItem,
     Participation,
     Solicitation,
@@ -208,6 +211,69 @@ def solicitation_public_get(municipality, reference: str) -> Solicitation:
     return get_or_not_found(solicitations, reference=_reference(reference))
 
 
+def solicitations_open(
+    *, vendor=None, q: str = "", city: str = "", category: str = "", sort: str = "deadline"
+) -> QuerySet[Solicitation]:
+    """The vendor portal's search: what every city has open for bids now (by the database
+    clock), by text, city (a municipality's slug) and category of work; with `vendor`, each
+    row says whether that company follows it (`following`), in the same query."""
+    solicitations = solicitations_public(status=Solicitation.Status.PUBLISHED, q=q, sort=sort)
+    city, category = (str(v or "").replace("\x00", "") for v in (city, category))
+    if city:
+        solicitations = solicitations.filter(municipality__slug=city)
+    if category:
+        solicitations = solicitations.filter(category=category)
+    if vendor is not None:
+        follows = Follow.objects.filter(solicitation=OuterRef("pk"), vendor=vendor)
+        solicitations = solicitations.annotate(following=Exists(follows))
+    return solicitations
+
+
+def addenda_of(solicitation: Solicitation) -> QuerySet[Addendum]:
+    """A solicitation's addenda in order, with their documents: public once it is."""
+    return solicitation.addenda.select_related("solicitation__municipality").prefetch_related(
+        "documents"
+    )
+
+
+def addenda_for_staff(solicitation: Solicitation) -> QuerySet[Addendum]:
+    """The addenda with the companies that acknowledged each (staff only)."""
+    acknowledgements = Acknowledgement.objects.select_related("vendor", "acknowledged_by")
+    return addenda_of(solicitation).prefetch_related(
+        Prefetch("acknowledgements", queryset=acknowledgements.order_by("acknowledged_at"))
+    )
+
+
+def with_acknowledgement(addenda: QuerySet[Addendum], vendor) -> QuerySet[Addendum]:
+    """Annotate when `vendor` acknowledged each addendum (`acknowledged_at`, None if not)."""
+    mine = Acknowledgement.objects.filter(addendum=OuterRef("pk"), vendor=vendor)
+    return addenda.annotate(acknowledged_at=Subquery(mine.values("acknowledged_at")[:1]))
+
+
+def vendor_addenda(actor, *, pending: bool = False) -> QuerySet[Addendum]:
+    """The addenda of every solicitation the company follows or acknowledged, newest first,
+    each with when the company acknowledged it; with `pending`, only those still to
+    acknowledge on solicitations open for bids now (by the database clock)."""
+    vendor = actor.vendor
+    concerned = Q(solicitation__follows__vendor=vendor) | Q(acknowledgements__vendor=vendor)
+    public = with_status_now(Solicitation.objects.filter(_public_now()))
+    addenda = Addendum.objects.filter(
+        Q(solicitation__in=public.values("pk")) & concerned
+    ).distinct()
+    addenda = with_acknowledgement(addenda, vendor).select_related("solicitation__municipality")
+    if pending:
+        open_now = public.filter(status_now=Solicitation.Status.PUBLISHED).values("pk")
+        addenda = addenda.filter(acknowledged_at__isnull=True, solicitation__in=open_now)
+    return addenda.order_by("-published_at", "-id")
+
+
+def addendum_get_public(solicitation: Solicitation, number) -> Addendum:
+    """An addendum of a solicitation the caller already fetched through a public selector."""
+    if isinstance(number, bool) or not str(number).isdigit():
+        raise NotFound("Not found.")
+    return get_or_not_found(addenda_of(solicitation), number=int(number))
+
+
 def line_items_of(solicitation: Solicitation) -> QuerySet[LineItem]:
     return solicitation.line_items.order_by("position", "id")
 
@@ -336,3 +402,72 @@ def solicitations_filtered(
 ) -> QuerySet[Solicitation]:
     """The lists' text search and filters, for the API's filter sets (same rules as pages)."""
     return _filtered(solicitations, q=q, status=status, department=department)
+
+
+# --- questions and follows (issue 10) -----------------------------------------------------------
+
+
+def vendor_solicitation_get(actor, municipality_slug, reference) -> Solicitation:
+    """A solicitation the public sees now, of any city, as a company (the VendorActor `actor`)
+    reads it in the portal; NotFound for a draft, a scheduled one before its date, a missing
+    one, alike."""
+    from departments.selectors import municipality_public_get
+
+    municipality = municipality_public_get(municipality_slug)
+    return solicitation_public_get(municipality, reference)
+
+
+def _questions():
+    from procurements.models import Question
+
+    return Question.objects.all()
+
+
+def vendor_questions(actor):
+    """The company's own questions across every city, newest first: never another's."""
+    return (
+        _questions()
+        .filter(vendor=actor.vendor)
+        .select_related("solicitation__municipality")
+        .order_by("-asked_at", "-id")
+    )
+
+
+def vendor_questions_on(actor, solicitation: Solicitation):
+    """The company's own questions on one solicitation, by number."""
+    return _questions().filter(vendor=actor.vendor, solicitation=solicitation).order_by("number")
+
+
+def vendor_follows(actor, solicitation: Solicitation) -> bool:
+    return Follow.objects.filter(vendor=actor.vendor, solicitation=solicitation).exists()
+
+
+def questions_for_staff(actor: TenantActor, solicitation: Solicitation):
+    """Every question on a solicitation of the actor's municipality, by number, with the
+    asking company (staff may see it) and who answered."""
+    return (
+        _questions()
+        .filter(solicitation=solicitation, solicitation__municipality=actor.municipality)
+        .select_related("vendor", "asked_by", "answered_by")
+        .order_by("number")
+    )
+
+
+def question_get_for_staff(actor: TenantActor, solicitation: Solicitation, number):
+    """One question by its number; another city's is the same NotFound as a missing one."""
+    question = get_or_not_found(questions_for_staff(actor, solicitation), number=number)
+    question.solicitation = solicitation
+    return question
+
+
+def answered_questions(solicitation: Solicitation):
+    """What the public reads: the answered questions, by number, with nothing of who asked
+    (only these columns are read)."""
+    from procurements.models import Question
+
+    return (
+        _questions()
+        .filter(solicitation=solicitation, status=Question.Status.ANSWERED)
+        .only("id", "solicitation_id", "number", "text", "answer", "answered_at", "status")
+        .order_by("number")
+    )

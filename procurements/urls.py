@@ -3,7 +3,7 @@ departments; procurements adds its panels to them (settings.PAGE_PANELS)."""
 
 from django.urls import include, path
 
-from procurements.views import actions, approvals, manage, public
+from procurements.views import actions, approvals, manage, public, questions
 
 # Actions on one solicitation of the workspace: POST, each to its own URL.
 solicitation_actions = [
@@ -48,8 +48,14 @@ solicitation_actions = [
         name="cost-split-propose",
     ),
     path("documents/new/", actions.DocumentAddView.as_view(), name="document-add"),
+    path("addenda/new/", actions.AddendumPublishView.as_view(), name="addendum-publish"),
     path("publish/", actions.PublishView.as_view(), name="solicitation-publish"),
     path("cancel/", actions.CancelView.as_view(), name="solicitation-cancel"),
+    path(
+        "questions/<int:number>/answer/",
+        questions.QuestionAnswerView.as_view(),
+        name="question-answer",
+    ),
 ]
 
 share = "approvals/<str:reference>/versions/<int:number>/departments/<int:department_pk>"

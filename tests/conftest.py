@@ -18,7 +18,7 @@ from departments.models import Department
 from departments.tenancy import tenant_actor_for
 from p3hub.api.tokens import token_issue
 from procurements import services
-from tests.factories import build_cameras, line_item_split
+from tests.factories import build_cameras, build_published, line_item_split
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -61,6 +61,13 @@ def _eager_celery_and_clean_cache(request, settings):
     yield
     app.conf.task_always_eager = False
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings, tmp_path_factory):
+    """Uploads a test stores (documents, certificates, the demo's PDFs) go to a folder of its
+    own, never to var/media; tests that look at the files set MEDIA_ROOT themselves."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
 
 
 @pytest.fixture(autouse=True)
@@ -138,6 +145,13 @@ def cameras(actor, departments):
     """Intersection cameras, led by TRN with PSD joined: a camera 50/50-able, a speed sensor,
     criteria set, dates in order. Still a draft: no split proposed yet."""
     return build_cameras(actor, departments)
+
+
+@pytest.fixture
+def published(actor, departments):
+    """The cameras with their split approved and published at once (tests that publish
+    otherwise, or later, define their own)."""
+    return build_published(actor, departments)
 
 
 @pytest.fixture

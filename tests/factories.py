@@ -120,6 +120,23 @@ def build_cameras(actor, departments):
     return solicitation
 
 
+def build_published(actor, departments):
+    """The cameras (build_cameras) with their split approved by both heads, published at once
+    (bids due in 20 days, questions in 10)."""
+    solicitation = build_cameras(actor, departments)
+    version = services.cost_split_propose(
+        actor=actor("officer"),
+        solicitation=solicitation,
+        method="line_item",
+        inputs=line_item_split(solicitation),
+    )
+    for code in ("TRN", "PSD"):
+        services.share_approve(
+            actor=actor(f"head.{code.lower()}"), version=version, department=departments[code]
+        )
+    return services.solicitation_publish(actor=actor("officer"), solicitation=solicitation)
+
+
 def line_item_split(solicitation) -> dict:
     """Camera 50/50, speed sensor 100% TRN."""
     return {

@@ -227,3 +227,12 @@ def sign_in(page, live_server, username: str) -> None:
 def screenshot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+
+
+def downloaded(response) -> bytes:
+    """A file response's content, its file closed (without response.close(), whose
+    request_finished signal would close the test's database connection)."""
+    content = b"".join(response.streaming_content)
+    for close in response._resource_closers:
+        close()
+    return content

@@ -399,6 +399,8 @@ def test_every_api_list_takes_every_hostile_query_without_a_500(api_as, riverton
     for template, names in list_operations():
         client = client_for(template, api_as)
         path = fill(template, client, solicitation.reference)
+        if path is None:  # a read under a row this persona lists none of (a vendor's file)
+            continue
         for name in [*names, "page", "page_size", "ordering"]:
             for value in FORM_VALUES:
                 response = client.get(f"{path}?{encoded({name: value}).decode()}")

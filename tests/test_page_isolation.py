@@ -20,7 +20,10 @@ from django.urls import URLPattern, resolve, reverse
 from departments.models import Membership
 from departments.services import invitation_send
 from procurements import services
-from tests.helpers import DEMO_PASSWORD, database_state, walk_url_patterns
+from tests.helpers import DEMO_PASSWORD, database_state, downloaded, walk_url_patterns
+from vendors.actor import VendorActor
+from vendors.models import VendorUser
+from vendors.services import certificate_add
 
 pytestmark = pytest.mark.django_db
 
@@ -82,6 +85,20 @@ def kwarg_keys(route: str) -> list[tuple[str, str]]:
     return keys
 
 
+def staff_may_read_vendor_documents(tenant_actor, vendor) -> bool:
+    return True
+
+
+def vendor_certificate():
+    vendor_user = VendorUser.objects.get(user__username="vendor.acme")
+    return certificate_add(
+        actor=VendorActor.of(vendor_user),
+        kind="tax_form",
+        title="W-9 2026",
+        file=SimpleUploadedFile("w9.pdf", b"%PDF-1.4 W-9"),
+    )
+
+
 @pytest.fixture
 def riverton(personas, actor, departments, proposed, settings, tmp_path):
     """A value of every URL kwarg of a tenant page, from riverton's real rows: the proposed
@@ -94,6 +111,10 @@ def riverton(personas, actor, departments, proposed, settings, tmp_path):
         title="Specification",
         file=SimpleUploadedFile("spec.pdf", b"%PDF-1.4 Four cameras, two sensors."),
     )
+    # A vendor's certificate, which riverton's staff may read once the vendor bids there
+    # (settings.VENDOR_DOCUMENT_ACCESS; granted here, as the bids app will).
+    certificate = vendor_certificate()
+    settings.VENDOR_DOCUMENT_ACCESS = ["tests.test_page_isolation.staff_may_read_vendor_documents"]
     officer = personas["officer"]
     participation = proposed.participations.get(department=departments["PSD"])
     invitation = invitation_send(
@@ -104,6 +125,9 @@ def riverton(personas, actor, departments, proposed, settings, tmp_path):
         "solicitations/reference": proposed.reference,
         "approvals/reference": proposed.reference,
         "versions/number": 1,
+        "vendors/vendor_id": certificate.vendor_id,
+        "certificates/pk": certificate.pk,
+        "questions/number": 1,
         "departments/department_pk": departments["TRN"].pk,
         "departments/pk": departments["TRN"].pk,
         "line-items/pk": proposed.camera.pk,
@@ -135,6 +159,14 @@ def signed_in(username: str) -> Client:
     client = Client()
     assert client.login(username=username, password=DEMO_PASSWORD), username
     return client
+
+
+def status_of(client: Client, url: str) -> int:
+    """A GET's status, a download's file read and closed."""
+    response = client.get(url)
+    if response.streaming:
+        downloaded(response)
+    return response.status_code
 
 
 def request(client: Client, method: str, url: str):
@@ -180,8 +212,8 @@ def test_the_walker_fills_every_page_with_a_real_riverton_row(riverton):
         if not public:
             # Riverton's own staff reach every page (a 403 or 405 at worst, never a 404), so
             # the 404s below are the outsiders', not a wrong id's.
-            assert officer.get(url).status_code != 404, name
-            assert admin.get(url).status_code != 404, name
+            assert status_of(officer, url) != 404, name
+            assert status_of(admin, url) != 404, name
 
 
 def test_staff_pages_are_never_cached_and_public_pages_may_be(riverton):

@@ -64,3 +64,34 @@ class NewLinkForm(ServiceForm):
         help_text="The address you registered with.",
         widget=TextInput({"autocomplete": "email", "inputmode": "email"}),
     )
+
+
+class ProfileForm(ServiceForm):
+    """The company's profile as its users edit it (the tax id identifies it: not here)."""
+
+    name = RegistrationForm.base_fields["name"]
+    legal_name = RegistrationForm.base_fields["legal_name"]
+    address = RegistrationForm.base_fields["address"]
+    contact_email = RegistrationForm.base_fields["contact_email"]
+    contact_phone = RegistrationForm.base_fields["contact_phone"]
+    categories = RegistrationForm.base_fields["categories"]
+
+
+class InviteForm(ServiceForm):
+    """A colleague to invite: the link goes to their address."""
+
+    first_name = forms.CharField(label="First name", widget=TextInput({"autocomplete": "off"}))
+    last_name = forms.CharField(label="Last name", widget=TextInput({"autocomplete": "off"}))
+    email = forms.CharField(
+        label="E-mail address",
+        help_text="Their own work address: the invitation link goes there.",
+        widget=TextInput({"autocomplete": "off", "inputmode": "email"}),
+    )
+
+
+class InvitationAcceptForm(ServiceForm):
+    """The invited colleague's own username and password."""
+
+    username = RegistrationForm.base_fields["username"]
+    password = RegistrationForm.base_fields["password"]
+    password_again = RegistrationForm.base_fields["password_again"]

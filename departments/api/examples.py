@@ -1,7 +1,8 @@
 """OpenAPI examples of the departments API. A list example is one item: the schema wraps it in
 the pagination envelope itself."""
 
-from drf_spectacular.utils import OpenApiExample
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse
+from rest_framework import serializers
 
 
 def validation_error(name: str, attr: str, detail: str, code: str = "invalid") -> OpenApiExample:
@@ -15,6 +16,34 @@ def validation_error(name: str, attr: str, detail: str, code: str = "invalid") -
         response_only=True,
         status_codes=["400"],
     )
+
+
+def conflict(description: str, code: str, detail: str) -> OpenApiResponse:
+    """A documented 409: the request is valid but the object's state refuses it."""
+    return OpenApiResponse(
+        response=ConflictErrorResponse,
+        description=description,
+        examples=[
+            OpenApiExample(
+                code,
+                value={
+                    "type": "client_error",
+                    "errors": [{"code": code, "detail": detail, "attr": None}],
+                },
+            )
+        ],
+    )
+
+
+class ConflictError(serializers.Serializer):
+    code = serializers.CharField()
+    detail = serializers.CharField()
+    attr = serializers.CharField(allow_null=True)
+
+
+class ConflictErrorResponse(serializers.Serializer):
+    type = serializers.CharField()
+    errors = ConflictError(many=True)
 
 
 ME = {

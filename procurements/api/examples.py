@@ -6,7 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
-from departments.api.examples import validation_error
+from departments.api.examples import conflict, validation_error
 
 # --- parameters and error responses ---------------------------------------------------------
 
@@ -16,34 +16,6 @@ REFERENCE = OpenApiParameter(
     OpenApiParameter.PATH,
     description="The solicitation's reference, e.g. RIV-2026-0001.",
 )
-
-
-def conflict(description: str, code: str, detail: str) -> OpenApiResponse:
-    """A documented 409: the request is valid but the object's state refuses it."""
-    return OpenApiResponse(
-        response=ConflictErrorResponse,
-        description=description,
-        examples=[
-            OpenApiExample(
-                code,
-                value={
-                    "type": "client_error",
-                    "errors": [{"code": code, "detail": detail, "attr": None}],
-                },
-            )
-        ],
-    )
-
-
-class ConflictError(serializers.Serializer):
-    code = serializers.CharField()
-    detail = serializers.CharField()
-    attr = serializers.CharField(allow_null=True)
-
-
-class ConflictErrorResponse(serializers.Serializer):
-    type = serializers.CharField()
-    errors = ConflictError(many=True)
 
 
 class FieldError(serializers.Serializer):

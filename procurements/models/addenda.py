@@ -4,7 +4,9 @@ acknowledged, which the bids enforce)."""
 
 from django.conf import settings
 from django.db import models
+from django.utils.dateparse import parse_datetime
 
+from p3hub.formatting import format_datetime
 from procurements.models.solicitations import Solicitation
 
 
@@ -34,6 +36,30 @@ class Addendum(models.Model):
 
     def __str__(self) -> str:
         return f"Addendum {self.number} to {self.solicitation.reference}"
+
+    DATE_LABELS = {
+        "questions_due_at": "Questions due",
+        "bids_due_at": "Bids due",
+        "opening_at": "Bid opening",
+    }
+    LINE_LABELS = {"description": "description", "quantity": "quantity"}
+
+    def changes_described(self) -> list[str]:
+        """What the addendum changed, one sentence each, as everyone reads it (dates in the
+        municipality's local time)."""
+        municipality = self.solicitation.municipality
+        sentences = []
+        for name, (before, after) in self.changes.get("dates", {}).items():
+            was = format_datetime(parse_datetime(before), municipality) if before else "not set"
+            now = format_datetime(parse_datetime(after), municipality)
+            sentences.append(f"{self.DATE_LABELS.get(name, name)}: now {now} (was {was}).")
+        for line in self.changes.get("line_items", []):
+            parts = [
+                f"{self.LINE_LABELS.get(name, name)} now “{value}” (was “{line['before'][name]}”)"
+                for name, value in line["after"].items()
+            ]
+            sentences.append(f"Line item {line['position']}: " + "; ".join(parts) + ".")
+        return sentences
 
 
 class Acknowledgement(models.Model):

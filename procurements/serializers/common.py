@@ -5,11 +5,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from procurements.models import Solicitation
+from vendors.categories import Category
 
 # What every list of solicitations shows, staff and public alike.
 LIST_FIELDS = [
     "reference",
     "kind",
+    "category",
     "title",
     "status",
     "lead_department",
@@ -26,6 +28,16 @@ def status_text(choices) -> serializers.CharField:
     naming (one StatusEnum) cannot tell them apart, so only the solicitation's is an enum."""
     values = ", ".join(value for value, _ in choices)
     return serializers.CharField(read_only=True, help_text=f"One of: {values}.")
+
+
+def category_field() -> serializers.CharField:
+    """The category of work as its code ("" when none is set)."""
+    return serializers.CharField(
+        read_only=True,
+        help_text="A category of work (the vendors' categories: "
+        + ", ".join(Category.values)
+        + "), or empty.",
+    )
 
 
 def current_status() -> serializers.ChoiceField:

@@ -5,8 +5,15 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from procurements import selectors
 from procurements.models import LineItem, Solicitation
-from procurements.serializers.common import LIST_FIELDS, StatusDisplayField, current_status
+from procurements.serializers.common import (
+    LIST_FIELDS,
+    StatusDisplayField,
+    category_field,
+    current_status,
+)
+from procurements.serializers.questions import PublicQuestionSerializer
 
 
 class PublicDepartmentSerializer(serializers.Serializer):
@@ -20,6 +27,7 @@ class PublicSolicitationSerializer(serializers.ModelSerializer):
     municipality = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     municipality_name = serializers.CharField(source="municipality.name")
     status = current_status()
+    category = category_field()
     status_display = StatusDisplayField()
     lead_department = PublicDepartmentSerializer()
     departments = serializers.SerializerMethodField()
@@ -49,6 +57,9 @@ class PublicLineItemSerializer(serializers.ModelSerializer):
 class PublicSolicitationDetailSerializer(PublicSolicitationSerializer):
     line_items = PublicLineItemSerializer(many=True)
     documents = serializers.SlugRelatedField(slug_field="title", many=True, read_only=True)
+    questions = serializers.SerializerMethodField(
+        help_text="The answered questions, by number; nothing of who asked."
+    )
 
     class Meta(PublicSolicitationSerializer.Meta):
         fields = [
@@ -56,5 +67,11 @@ class PublicSolicitationDetailSerializer(PublicSolicitationSerializer):
             "description",
             "line_items",
             "documents",
+            "questions",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(PublicQuestionSerializer(many=True))
+    def get_questions(self, solicitation) -> list[dict]:
+        questions = selectors.answered_questions(solicitation)
+        return PublicQuestionSerializer(questions, many=True).data

@@ -12,6 +12,7 @@ from procurements.serializers.common import (
     LIST_FIELDS,
     MOVES_HELP,
     StatusDisplayField,
+    category_field,
     current_status,
     joined_codes,
     open_moves,
@@ -19,6 +20,7 @@ from procurements.serializers.common import (
 from procurements.serializers.criteria import CriterionSerializer
 from procurements.serializers.line_items import LineItemSerializer
 from procurements.serializers.participations import ParticipationSerializer
+from vendors.categories import Category
 
 
 class RejectionSerializer(serializers.Serializer):
@@ -36,6 +38,7 @@ class SolicitationSerializer(serializers.ModelSerializer):
     """A solicitation in a list: the row and its joined departments (prefetched)."""
 
     status = current_status()
+    category = category_field()
     status_display = StatusDisplayField()
     status_note = serializers.SerializerMethodField(
         help_text="What holds the solicitation up, as its status on the pages says it "
@@ -168,6 +171,7 @@ class SolicitationUpdateInput(serializers.Serializer):
     kind = text_input(help_text="RFP, IFB or RFQ.")
     title = text_input()
     description = text_input()
+    category = text_input(help_text="A category of work: " + ", ".join(Category.values) + ".")
     publish_at = _date_input()
     questions_due_at = _date_input()
     bids_due_at = _date_input()

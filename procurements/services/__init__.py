@@ -2,6 +2,12 @@
 the acting TenantActor, checking role, state and clock in one transaction, and recording an
 audit event on the solicitation (its history). One module per resource."""
 
+from procurements.services.addenda import (
+    addendum_acknowledge,
+    addendum_publish,
+    open_for_bids,
+    unacknowledged_addenda,
+)
 from procurements.services.cost_splits import cost_split_preview, cost_split_propose
 from procurements.services.criteria import criteria_set
 from procurements.services.documents import document_add
@@ -11,6 +17,12 @@ from procurements.services.participations import (
     participation_invite,
     participation_join,
     participation_withdraw,
+)
+from procurements.services.questions import (
+    question_answer,
+    question_ask,
+    solicitation_follow,
+    solicitation_unfollow,
 )
 from procurements.services.shares import share_approve, share_reject
 from procurements.services.solicitations import (
@@ -25,6 +37,8 @@ from procurements.services.solicitations import (
 )
 
 __all__ = [
+    "addendum_acknowledge",
+    "addendum_publish",
     "cancel_recipients",
     "cost_split_preview",
     "cost_split_propose",
@@ -33,17 +47,23 @@ __all__ = [
     "line_item_add",
     "line_item_remove",
     "line_item_update",
+    "open_for_bids",
     "participation_decline",
     "participation_invite",
     "participation_join",
     "participation_withdraw",
     "publish_blockers",
+    "question_answer",
+    "question_ask",
     "share_approve",
     "share_reject",
     "solicitation_cancel",
     "solicitation_create",
+    "solicitation_follow",
     "solicitation_publish",
+    "solicitation_unfollow",
     "solicitation_update",
     "solicitations_close_due",
     "solicitations_release_due",
+    "unacknowledged_addenda",
 ]

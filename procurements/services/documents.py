@@ -7,7 +7,7 @@ from django.db import transaction
 from departments.tenancy import TenantActor
 from p3hub.audit import Verb
 from p3hub.cleaning import clean_text
-from p3hub.files import DOCUMENT_KINDS, check_upload
+from p3hub.files import DOCUMENT_KINDS, check_upload, store_upload
 from procurements.models import Document, Solicitation
 from procurements.services.common import lock_solicitation, require_editable, require_officer
 
@@ -26,17 +26,9 @@ def document_add(
     upload = check_upload(
         file, field="file", allowed=DOCUMENT_KINDS, max_bytes=settings.UPLOAD_MAX_BYTES
     )
-    document = Document(
-        solicitation=solicitation,
-        title=title,
-        file_name=upload.display_name,
-        content_type=upload.kind.content_type,
-        size=upload.size,
-        sha256=upload.sha256,
-        uploaded_by=actor.user,
+    document = store_upload(
+        Document(), upload, solicitation=solicitation, title=title, uploaded_by=actor.user
     )
-    document.file.save(upload.stored_name, upload.file, save=False)
-    document.save()
     actor.audit(
         Verb.DOCUMENT_ADD,
         solicitation,

@@ -21,7 +21,7 @@ MAX_LINE_AMOUNT_MINOR = 10**15  # quantity x unit price, likewise
 EDITABLE_FIELDS = ("description", "quantity", "unit", "site", "estimated_unit_price")
 
 
-def _clean_quantity(quantity) -> Decimal:
+def clean_quantity(quantity) -> Decimal:
     quantity = clean_decimal(quantity, field="quantity", places=3)
     if not 0 < quantity <= MAX_QUANTITY:
         raise ValidationFailed(
@@ -48,7 +48,7 @@ def _clean_line(solicitation: Solicitation, values: dict) -> dict:
     description = checks.run(
         clean_text, values["description"], field="description", limit=300, required=True
     )
-    quantity = checks.run(_clean_quantity, values["quantity"])
+    quantity = checks.run(clean_quantity, values["quantity"])
     price_minor = checks.run(_clean_price, values["estimated_unit_price"], currency)
     unit = checks.run(clean_text, values["unit"], field="unit", limit=30)
     site = checks.run(clean_text, values["site"], field="site", limit=200)

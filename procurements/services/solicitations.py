@@ -29,10 +29,18 @@ from procurements.services.common import (
     require_officer,
 )
 from procurements.services.cost_splits import check_everyone_answered, check_split_publishable
+from vendors.categories import Category
 
 DATE_FIELDS = Solicitation.DATE_FIELDS
+DATE_NAMES = {
+    "publish_at": "publish date",
+    "questions_due_at": "questions due date",
+    "bids_due_at": "bid deadline",
+    "opening_at": "opening date",
+}
 TEXT_LIMITS = {"title": 200, "description": 20_000}
 KIND_REFUSED = "“{value}” is not RFP, IFB or RFQ."
+CATEGORY_REFUSED = "“{value}” is not a category of work."
 lifecycle = Solicitation.lifecycle
 
 
@@ -40,6 +48,7 @@ def _snapshot(solicitation: Solicitation) -> dict:
     return {
         "reference": solicitation.reference,
         "kind": solicitation.kind,
+        "category": solicitation.category,
         "title": solicitation.title,
         "description": solicitation.description,
         "lead_department": solicitation.lead_department.code,
@@ -50,6 +59,10 @@ def _snapshot(solicitation: Solicitation) -> dict:
 def _clean(name: str, value):
     if name == "kind":
         return clean_choice(value, Solicitation.Kind, field="kind", message=KIND_REFUSED)
+    if name == "category":
+        if value in (None, ""):
+            return ""  # not chosen: found by text and city, not by category
+        return clean_choice(value, Category, field="category", message=CATEGORY_REFUSED)
     if name in TEXT_LIMITS:
         return clean_text(value, field=name, limit=TEXT_LIMITS[name], required=name == "title")
     if name in DATE_FIELDS:
@@ -67,17 +80,24 @@ def _check_dates(solicitation: Solicitation) -> None:
         if not isinstance(value, dt.datetime) or value.tzinfo is None:
             checks.refuse("Give a date and time with a time zone.", field=name)
     checks.raise_any()
-    for (earlier, first), (later, second) in itertools.pairwise(given):
-        if second < first:
-            label = later.removesuffix("_at").replace("_", " ")
-            checks.refuse(
-                f"The {label} date must not be before the {earlier.removesuffix('_at')} date.",
-                field=later,
-                code="date_order",
-            )
+    check_dates_in_order(solicitation, checks)
     if not checks.refused("bids_due_at"):
         checks.run(check_bidding_period, solicitation)
     checks.raise_any()
+
+
+def check_dates_in_order(solicitation: Solicitation, checks: Checks) -> None:
+    """Refuse, on `checks`, each key date set before an earlier one (publish, questions,
+    bids, opening); unset dates are skipped."""
+    given = [(name, getattr(solicitation, name)) for name in DATE_FIELDS]
+    given = [(name, value) for name, value in given if value is not None]
+    for (earlier, first), (later, second) in itertools.pairwise(given):
+        if second < first:
+            checks.refuse(
+                f"The {DATE_NAMES[later]} must not be before the {DATE_NAMES[earlier]}.",
+                field=later,
+                code="date_order",
+            )
 
 
 def _next_reference(actor: TenantActor) -> str:
@@ -101,6 +121,7 @@ def solicitation_create(
     title: str,
     lead_department: Department,
     description: str = "",
+    category: str = "",
     **dates: dt.datetime | None,
 ) -> Solicitation:
     """A procurement officer opens a draft; the lead department takes part from the start."""
@@ -111,6 +132,7 @@ def solicitation_create(
         "kind": checks.run(_clean, "kind", kind),
         "title": checks.run(_clean, "title", title),
         "description": checks.run(_clean, "description", description),
+        "category": checks.run(_clean, "category", category),
         "lead_department": checks.run(check_department, actor, lead_department, "lead_department"),
     }
     dates = {name: _clean(name, value) for name, value in dates.items()}
@@ -137,7 +159,7 @@ def solicitation_create(
 def solicitation_update(
     *, actor: TenantActor, solicitation: Solicitation, **changes
 ) -> Solicitation:
-    """An officer edits the title, description, kind or key dates before publication.
+    """An officer edits the title, description, kind, category or key dates before publication.
     These do not touch the split, so approvals stand."""
     require_officer(actor)
     solicitation = lock_solicitation(actor, solicitation)

@@ -328,6 +328,24 @@ class DocumentAddView(SolicitationActionView):
         return f"“{document.title}” was attached."
 
 
+class AddendumPublishView(SolicitationActionView):
+    form_name, fragment = "addendum_form", "addenda"
+
+    def build_form(self, data=None, files=None):
+        return forms.AddendumForm(data, files, lines=selectors.line_items_of(self.solicitation))
+
+    def run(self, form):
+        return services.addendum_publish(
+            actor=self.actor, solicitation=self.solicitation, **form.service_arguments()
+        )
+
+    def success_message(self, addendum):
+        return (
+            f"Addendum {addendum.number} was published; companies that follow "
+            f"{self.solicitation.reference} are being e-mailed."
+        )
+
+
 def shown_when(value) -> str:
     """A date as the pages show it, in the municipality's zone (the view runs in it)."""
     return date_format(timezone.localtime(value), "D j M Y H:i T")

@@ -94,13 +94,16 @@ class FilteredListMixin:
     def solicitations(self, **filters):
         raise NotImplementedError
 
-    def get(self, request, *args, **kwargs):
-        form = forms.SolicitationFilterForm(
-            request.GET or None,
+    def filter_form(self):
+        return forms.SolicitationFilterForm(
+            self.request.GET or None,
             statuses=self.filter_statuses(),
             departments=self.filter_departments(),
             sorts=self.filter_sorts(),
         )
+
+    def get(self, request, *args, **kwargs):
+        form = self.filter_form()
         context, status = {"form": form}, 200
         if form.is_bound and not form.is_valid():
             status = 400
@@ -121,5 +124,5 @@ def solicitation_facts(solicitation: Solicitation) -> dict:
         "lines": lines,
         "estimate_minor": sum(line.amount_minor for line in lines),
         "criteria": list(solicitation.criteria.all()),
-        "documents": list(solicitation.documents.all()),
+        "documents": list(solicitation.documents.filter(addendum__isnull=True)),
     }

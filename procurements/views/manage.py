@@ -8,11 +8,12 @@ from django.views.generic import TemplateView
 from departments import selectors as department_selectors
 from departments.views.audit import audit_rows
 from departments.views.base import ServiceFormMixin, ServiceFormView, TenantViewMixin, get_or_404
+from p3hub.clock import db_now
 from p3hub.formatting import zone_name
 from p3hub.money import format_amount
 from procurements import forms, selectors, services
 from procurements.checklist import checklist
-from procurements.models import CostSplitVersion, Participation, Solicitation
+from procurements.models import CostSplitVersion, Participation, Question, Solicitation
 from procurements.views.base import (
     HISTORY_LIMIT,
     FilteredListMixin,
@@ -104,6 +105,12 @@ class SolicitationDetailView(SolicitationMixin, TemplateView):
             history=self.history(),
             editable=solicitation.status in Solicitation.EDITABLE,
             publish_blockers=self.publish_blockers(),
+            questions=list(selectors.questions_for_staff(self.actor, solicitation)),
+            addenda=list(selectors.addenda_for_staff(solicitation)),
+            addendum_open=services.open_for_bids(solicitation, db_now()),
+        )
+        kwargs["unanswered_count"] = sum(
+            question.status == Question.Status.ASKED for question in kwargs["questions"]
         )
         kwargs["checklist"] = checklist(
             solicitation,
@@ -152,10 +159,11 @@ class SolicitationDetailView(SolicitationMixin, TemplateView):
             "document_form": forms.DocumentForm(),
             "cancel_form": forms.ReasonForm(),
             "publish_form": forms.NoInputForm(),
+            "addendum_form": forms.AddendumForm(lines=facts["lines"]),
         }
 
     def edit_initial(self) -> dict:
-        names = ["kind", "title", "description", *Solicitation.DATE_FIELDS]
+        names = ["kind", "title", "description", "category", *Solicitation.DATE_FIELDS]
         return {name: getattr(self.solicitation, name) for name in names}
 
     def split_form(self, data=None, initial=None) -> forms.CostSplitForm:

@@ -43,6 +43,8 @@ class PublicSolicitationDetailView(MunicipalityPage, TemplateView):
 
     def get_context_data(self, **kwargs):
         kwargs.update(solicitation_facts(self.solicitation))
+        kwargs["questions"] = list(selectors.answered_questions(self.solicitation))
+        kwargs["addenda"] = list(selectors.addenda_of(self.solicitation))
         return super().get_context_data(**kwargs)
 
 

@@ -13,6 +13,23 @@ from tests.helpers import DEMO_PASSWORD
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
+def fill_registration(page, *, category: str) -> None:
+    """Crossroads Signal Co. and Casey Cross, its first user, registering for `category`."""
+    page.get_by_label("Company name").fill("Crossroads Signal Co.")
+    page.get_by_label("Tax id").fill("12-3456789")
+    page.get_by_label("Business address").fill("100 Main St, Riverton")
+    page.get_by_label("Contact e-mail").fill("bids@crossroads.example")
+    page.get_by_label("Contact telephone").fill("+1 555 010 0000")
+    page.get_by_label(category).check()
+    page.get_by_label("Your first name").fill("Casey")
+    page.get_by_label("Your last name").fill("Cross")
+    page.get_by_label("Your e-mail address").fill("casey@crossroads.example")
+    page.get_by_label("Username").fill("casey.cross")
+    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
+    page.get_by_label("Password again").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Register").click()
+
+
 def test_a_company_registers_confirms_and_lands_on_the_portal(live_server, page, personas):
     page.goto(f"{live_server.url}/vendor/register/")
     check_at_both_sizes(page, "vendor-register")
@@ -21,19 +38,7 @@ def test_a_company_registers_confirms_and_lands_on_the_portal(live_server, page,
     expect(page.get_by_role("alert")).to_contain_text("There is a problem")
     check_at_both_sizes(page, "vendor-register-errors")
 
-    page.get_by_label("Company name").fill("Crossroads Signal Co.")
-    page.get_by_label("Tax id").fill("12-3456789")
-    page.get_by_label("Business address").fill("100 Main St, Riverton")
-    page.get_by_label("Contact e-mail").fill("bids@crossroads.example")
-    page.get_by_label("Contact telephone").fill("+1 555 010 0000")
-    page.get_by_label("Traffic control and signals").check()
-    page.get_by_label("Your first name").fill("Casey")
-    page.get_by_label("Your last name").fill("Cross")
-    page.get_by_label("Your e-mail address").fill("casey@crossroads.example")
-    page.get_by_label("Username").fill("casey.cross")
-    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
-    page.get_by_label("Password again").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Register").click()
+    fill_registration(page, category="Traffic control and signals")
 
     expect(page.get_by_role("heading", name="Check your e-mail")).to_be_visible()
     check_at_both_sizes(page, "vendor-registered")

@@ -33,6 +33,8 @@ TAGS = {
     "approvals",
     "public",
     "vendors",
+    "questions",
+    "addenda",
 }
 METHODS = {"get", "post", "put", "patch", "delete"}
 DATE_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)")

@@ -206,5 +206,6 @@ def test_public_detail_query_count_does_not_grow_with_line_items(api_as, persona
             assert anonymous.get(url).status_code == 200
         return len(captured.captured_queries)
 
-    # 1 the municipality, 2 the solicitation, 3 participations, 4 line items, 5 documents.
-    assert count(few_items) == count(many_items) == 5
+    # 1 the municipality, 2 the solicitation, 3 participations, 4 line items, 5 documents,
+    # 6 the answered questions.
+    assert count(few_items) == count(many_items) == 6

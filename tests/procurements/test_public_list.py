@@ -13,10 +13,10 @@ from django.db.models.functions import Now
 from django.test.utils import CaptureQueriesContext
 
 from p3hub.clock import db_now
-from procurements import selectors, services
+from procurements import selectors
 from procurements.models import Solicitation
 from procurements.models.solicitations import SEEN_BY_THE_PUBLIC
-from tests.factories import build_cameras, line_item_split
+from tests.factories import build_published
 from tests.helpers import require_postgresql
 
 pytestmark = pytest.mark.django_db
@@ -26,26 +26,11 @@ def text(response) -> str:
     return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode())))
 
 
-def publish(actor, departments) -> Solicitation:
-    solicitation = build_cameras(actor, departments)
-    version = services.cost_split_propose(
-        actor=actor("officer"),
-        solicitation=solicitation,
-        method="line_item",
-        inputs=line_item_split(solicitation),
-    )
-    for code in ("TRN", "PSD"):
-        services.share_approve(
-            actor=actor(f"head.{code.lower()}"), version=version, department=departments[code]
-        )
-    return services.solicitation_publish(actor=actor("officer"), solicitation=solicitation)
-
-
 @pytest.fixture
 def three(actor, departments):
     """Three published: `late` closes in 30 days, `soon` in 10, `gone` closed yesterday;
     published in that order, so newest first is gone, soon, late."""
-    late, soon, gone = (publish(actor, departments) for _ in range(3))
+    late, soon, gone = (build_published(actor, departments) for _ in range(3))
     for solicitation, days in ((late, 30), (soon, 10)):
         Solicitation.objects.filter(pk=solicitation.pk).update(
             bids_due_at=Now() + dt.timedelta(days=days),
@@ -122,8 +107,8 @@ def test_sorting_and_closing_dates_cost_no_query_per_row(three, client, actor, d
         return len(captured.captured_queries)
 
     few = {sort: count(f"/riverton/solicitations/?sort={sort}") for sort in ("deadline", "newest")}
-    publish(actor, departments)
-    publish(actor, departments)
+    build_published(actor, departments)
+    build_published(actor, departments)
     many = {sort: count(f"/riverton/solicitations/?sort={sort}") for sort in ("deadline", "newest")}
     # The municipality, its departments (the filter), the count, the page, the participations.
     assert few == many == {"deadline": 5, "newest": 5}

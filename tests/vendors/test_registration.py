@@ -15,8 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from departments.models import User
 from p3hub.errors import ValidationErrors, ValidationFailed
 from p3hub.models import OutboundEmail
+from tests.factories import build_published
 from tests.helpers import DEMO_PASSWORD, database_state, error_at
-from tests.procurements.test_public_list import publish
 from vendors import services
 from vendors.models import Vendor, VendorUser
 from vendors.services.registration import CONFIRMATION_SALT
@@ -216,10 +216,10 @@ def test_the_portal_lists_open_solicitations_in_constant_queries(
             assert client.get("/vendor/").status_code == 200
         return len(captured)
 
-    publish(actor, departments)
+    build_published(actor, departments)
     one = queries()
     for _ in range(3):
-        publish(actor, departments)
+        build_published(actor, departments)
     page = client.get("/vendor/").content.decode()
     assert page.count("Intersection cameras") == 4
     assert queries() == one

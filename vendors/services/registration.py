@@ -50,7 +50,7 @@ def _clean_tax_id(value) -> tuple[str, str]:
     return tax_id, key
 
 
-def _clean_phone(value) -> str:
+def clean_phone(value) -> str:
     phone = clean_text(value, field="contact_phone", limit=40, required=True)
     if not PHONE.match(phone):
         raise ValidationFailed(
@@ -60,7 +60,7 @@ def _clean_phone(value) -> str:
     return phone
 
 
-def _clean_categories(values) -> list[str]:
+def clean_categories(values) -> list[str]:
     if values is None:
         values = []
     if isinstance(values, str):
@@ -76,21 +76,22 @@ def _clean_categories(values) -> list[str]:
     return sorted(set(values))
 
 
-def _clean_company(checks: Checks, fields: dict) -> dict:
-    return {
-        "name": checks.run(clean_text, fields.get("name"), field="name", limit=200, required=True),
-        "legal_name": checks.run(
-            clean_text, fields.get("legal_name"), field="legal_name", limit=200
-        ),
-        "contact_email": checks.run(
-            clean_email, fields.get("contact_email"), field="contact_email"
-        ),
-        "contact_phone": checks.run(_clean_phone, fields.get("contact_phone")),
-        "address": checks.run(
-            clean_text, fields.get("address"), field="address", limit=500, required=True
-        ),
-        "categories": checks.run(_clean_categories, fields.get("categories", [])),
-    }
+# The company's own fields, editable by its users (vendors.services.profile); the tax id is
+# not one of them: it identifies the company.
+COMPANY_FIELDS = ("name", "legal_name", "contact_email", "contact_phone", "address", "categories")
+COMPANY_CLEANERS = {
+    "name": lambda value: clean_text(value, field="name", limit=200, required=True),
+    "legal_name": lambda value: clean_text(value, field="legal_name", limit=200),
+    "contact_email": lambda value: clean_email(value, field="contact_email"),
+    "contact_phone": clean_phone,
+    "address": lambda value: clean_text(value, field="address", limit=500, required=True),
+    "categories": clean_categories,
+}
+
+
+def clean_company(checks: Checks, fields: dict, names=COMPANY_FIELDS) -> dict:
+    """The company fields `names` cleaned (None for each refused, recorded in `checks`)."""
+    return {name: checks.run(COMPANY_CLEANERS[name], fields.get(name)) for name in names}
 
 
 def _clean_person(checks: Checks, fields: dict) -> dict:
@@ -120,7 +121,7 @@ def vendor_register(**fields) -> VendorUser:
     from a page) register; every input is checked before any is refused. The user's account
     stays inactive until the e-mailed link confirms the address (`vendor_user_confirm`)."""
     checks = Checks()
-    company = _clean_company(checks, fields)
+    company = clean_company(checks, {"categories": [], **fields})
     tax = checks.run(_clean_tax_id, fields.get("tax_id"))
     person = _clean_person(checks, fields)
     checks.raise_any()
@@ -179,7 +180,13 @@ def _user_of(token) -> User:
         raise ValidationFailed(LINK_REFUSED, field="token", code="invalid") from None
     user = (
         User.objects.select_for_update()
-        .filter(pk=data.get("u"), email=data.get("e"), vendor_roles__isnull=False)
+        # The registrant only: an invited colleague is let in by accepting the invitation
+        # (vendors.services.people), and a removed one by nothing.
+        .filter(
+            pk=data.get("u"),
+            email=data.get("e"),
+            vendor_roles__status=VendorUser.Status.ACTIVE,
+        )
         .first()
     )
     # An account that has signed in before was deactivated by the operator: no link revives it.
@@ -202,9 +209,12 @@ def vendor_user_confirm(*, token) -> User:
 
 def _awaiting_confirmation(email: str):
     """Vendor users of `email` who registered and never confirmed (an account deactivated
-    after signing in is not one)."""
+    after signing in is not one, nor is an invited or a removed colleague)."""
     return VendorUser.objects.select_related("vendor", "user").filter(
-        user__email__iexact=email, user__is_active=False, user__last_login__isnull=True
+        status=VendorUser.Status.ACTIVE,
+        user__email__iexact=email,
+        user__is_active=False,
+        user__last_login__isnull=True,
     )
 
 
