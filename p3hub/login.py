@@ -7,6 +7,7 @@ checked (p3hub.throttling), in the store every web process shares; past either l
 attempt is refused even with the right password, so guessing gains nothing by going on.
 """
 
+from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
@@ -34,10 +35,20 @@ class ThrottledModelBackend(ModelBackend):
         if attempt.wait:
             request.login_wait = attempt.wait
             raise PermissionDenied
+        self.request = request
         user = super().authenticate(request, username, password, **kwargs)
         if user is not None:
             attempt.succeeded()
         return user
+
+    def user_can_authenticate(self, user) -> bool:
+        # ModelBackend asks only once the password was right: an account that never signed
+        # in and is not active yet awaits the confirmation of its address, and is told so.
+        allowed = super().user_can_authenticate(user)
+        request = getattr(self, "request", None)
+        if not allowed and user.last_login is None and request is not None:
+            request.login_unconfirmed = True
+        return allowed
 
 
 def login_wait(request) -> int:
@@ -51,6 +62,8 @@ class ThrottledLoginMixin:
     def get_invalid_login_error(self):
         if wait := login_wait(self.request):
             return ValidationError(throttling.login_throttled_message(wait), code="throttled")
+        if getattr(self.request, "login_unconfirmed", False):
+            return ValidationError(settings.UNCONFIRMED_LOGIN_MESSAGE, code="unconfirmed")
         return super().get_invalid_login_error()
 
 

@@ -485,6 +485,12 @@ VENDOR_DOCUMENT_ACCESS: list[str] = []
 # Where a person lands after signing in, when not on a city's dashboard: each callable takes
 # the user and returns a URL or None (the first URL wins; the home page otherwise).
 LOGIN_LANDINGS = ["vendors.selectors.portal_landing"]
+# What a sign-in with the right password to an account never confirmed is told (p3hub.login);
+# only accounts that register themselves (companies) are ever in that state.
+UNCONFIRMED_LOGIN_MESSAGE = (
+    "This account's e-mail address is not confirmed yet: follow the link in the e-mail we "
+    "sent when you registered. If it has expired, ask for a new one at /vendor/confirm/new/."
+)
 
 # Why an account may hold no municipal role: each callable takes the user and returns a
 # refusal message or None (vendors' accounts never hold one). Imports keep pointing one way.

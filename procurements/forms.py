@@ -21,6 +21,7 @@ from p3hub.forms import (
 from procurements.models import CostSplitVersion, Solicitation
 from procurements.services.cost_splits import NOT_YET_JOINED
 from procurements.services.criteria import MAX_CRITERIA
+from procurements.services.questions import ANSWER_LIMIT
 from vendors.categories import Category
 
 Method = CostSplitVersion.Method
@@ -257,6 +258,19 @@ class AddendumForm(PrefixedIds, ServiceForm):
             "line_items": [c for c in changes if c["description"] or c["quantity"]],
             "documents": [data["document"]] if data.get("document") else [],
         }
+
+
+class AnswerForm(ServiceForm):
+    answer = forms.CharField(
+        label="Answer",
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": ANSWER_LIMIT}),
+        help_text="Published for everyone with the question; the asker is never named.",
+    )
+
+
+def answer_form(number, data=None) -> AnswerForm:
+    """The answer form of question `number`: its ids are unique on the workspace."""
+    return AnswerForm(data, auto_id=f"id_answer-{number}-%s")
 
 
 class ApproveForm(ServiceForm):

@@ -105,7 +105,7 @@ class ConfirmActionMixin:
     def render_confirm(self, form, *, status: int = 200):
         blockers = self.confirm_blockers()
         context = {
-            "municipality": self.municipality,
+            "municipality": getattr(self, "municipality", None),  # none in the vendor portal
             "actor": getattr(self, "actor", None),
             "section": getattr(self, "section", ""),
             "form": form,

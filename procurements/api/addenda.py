@@ -38,6 +38,38 @@ EXAMPLE_ADDENDUM = {
 }
 
 
+ADDENDUM = {
+    "municipality": "riverton",
+    "reference": "RIV-2026-0001",
+    "number": 1,
+    "title": "Deadline extended",
+    "text": "The bid deadline moves a week later; line 1 now needs six cameras.",
+    "published_at": "2026-12-20T09:00:00-06:00",
+    "changes": {
+        "dates": {"bids_due_at": ["2027-01-08T20:00:00+00:00", "2027-01-15T20:00:00+00:00"]},
+        "line_items": [{"position": 1, "before": {"quantity": "4"}, "after": {"quantity": "6"}}],
+    },
+    "changes_described": [
+        "Bids due: now Jan 15, 2027, 2:00 PM (was Jan 8, 2027, 2:00 PM).",
+        "Line item 1: quantity now “6” (was “4”).",
+    ],
+    "documents": [
+        {
+            "file_name": "revised-drawings.pdf",
+            "content_type": "application/pdf",
+            "size": 48213,
+            "sha256": "9f2c…",
+            "url": "/riverton/solicitations/RIV-2026-0001/documents/12/",
+        }
+    ],
+}
+ACKNOWLEDGEMENT = {
+    "vendor": "Acme Traffic Systems",
+    "acknowledged_by": "Avery Acme",
+    "acknowledged_at": "2026-12-21T10:30:00-06:00",
+}
+
+
 @extend_validation_errors(
     ["invalid", "required", "date_order", "earlier_deadline", "past"],
     field_name="bids_due_at",
@@ -55,6 +87,13 @@ class StaffAddendaView(SolicitationScopedMixin, generics.GenericAPIView):
         tags=["addenda"],
         parameters=[REFERENCE],
         description="The solicitation's addenda, with the companies that acknowledged each.",
+        examples=[
+            OpenApiExample(
+                "Addendum 1",
+                value={**ADDENDUM, "acknowledgements": [ACKNOWLEDGEMENT]},
+                response_only=True,
+            )
+        ],
     )
     def get(self, request, *args, **kwargs):
         return self.render_page(self.get_queryset())
@@ -118,6 +157,13 @@ class VendorAddendaView(VendorAPIMixin, generics.GenericAPIView):
             "Addenda of the solicitations your company follows (or acknowledged), newest "
             "first, each with when your company acknowledged it."
         ),
+        examples=[
+            OpenApiExample(
+                "Still to acknowledge",
+                value={**ADDENDUM, "acknowledged_at": None},
+                response_only=True,
+            )
+        ],
     )
     def get(self, request, *args, **kwargs):
         return self.render_page(self.get_queryset())
@@ -136,6 +182,11 @@ class AcknowledgementView(VendorAPIMixin, generics.GenericAPIView):
             "Your company acknowledges the addendum while bidding is open (by the database "
             "clock). Acknowledging again answers 200 with the first acknowledgement."
         ),
+        examples=[
+            OpenApiExample(
+                "Acknowledged", value=ACKNOWLEDGEMENT, response_only=True, status_codes=["201"]
+            )
+        ],
     )
     def post(self, request, municipality_slug, reference, number):
         solicitation = selectors.vendor_solicitation_get(self.actor, municipality_slug, reference)
@@ -160,6 +211,7 @@ class PublicAddendaView(generics.GenericAPIView):
         auth=[],
         parameters=[CITY, REFERENCE],
         description="Every addendum of a public solicitation, in order (no login).",
+        examples=[OpenApiExample("Addendum 1", value=ADDENDUM, response_only=True)],
     )
     def get(self, request, municipality_slug, reference):
         municipality = municipality_public_get(municipality_slug)

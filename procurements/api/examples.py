@@ -73,6 +73,7 @@ def refused_move(description: str, detail: str) -> OpenApiResponse:
 SOLICITATION = {
     "reference": "RIV-2026-0001",
     "kind": "RFP",
+    "category": "security",
     "title": "Intersection cameras at Main St & Elm St",
     "status": "draft",
     "lead_department": "TRN",
@@ -148,6 +149,7 @@ SOLICITATION_DETAIL = {
 }
 SOLICITATION_CREATE = {
     "kind": "RFP",
+    "category": "security",
     "title": "Intersection cameras at Main St & Elm St",
     "description": "Cameras and speed sensors shared by Transportation and Public Safety.",
     "lead_department": "TRN",
@@ -316,6 +318,7 @@ PUBLIC_SOLICITATION = {
     "municipality_name": "City of Riverton",
     "reference": "RIV-2026-0001",
     "kind": "RFP",
+    "category": "security",
     "title": "Intersection cameras at Main St & Elm St",
     "status": "published",
     "lead_department": {"code": "TRN", "name": "Transportation"},

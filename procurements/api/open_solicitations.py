@@ -2,10 +2,11 @@
 bids now, by text, city and category of work, each saying whether your company follows it."""
 
 import django_filters
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import generics, serializers
 
 from procurements import selectors
+from procurements.api.examples import PUBLIC_SOLICITATION
 from procurements.models import Solicitation
 from procurements.serializers.public import PublicSolicitationSerializer
 from vendors.api.base import VendorAPIMixin
@@ -53,6 +54,13 @@ class OpenSolicitationSerializer(PublicSolicitationSerializer):
         "Solicitations open for bids now in every city, the soonest deadline first; search by "
         "text, city and category. Dates are in each city's local time."
     ),
+    examples=[
+        OpenApiExample(
+            "Cameras",
+            value={**PUBLIC_SOLICITATION, "following": True},
+            response_only=True,
+        )
+    ],
 )
 class OpenSolicitationListView(VendorAPIMixin, generics.ListAPIView):
     model = Solicitation

@@ -49,14 +49,19 @@ class Addendum(models.Model):
         municipality's local time)."""
         municipality = self.solicitation.municipality
         sentences = []
-        for name, (before, after) in self.changes.get("dates", {}).items():
+        dates = self.changes.get("dates", {})
+        # In the key dates' order: a JSON column keeps no order of its own.
+        for name in (name for name in self.DATE_LABELS if name in dates):
+            before, after = dates[name]
             was = format_datetime(parse_datetime(before), municipality) if before else "not set"
             now = format_datetime(parse_datetime(after), municipality)
-            sentences.append(f"{self.DATE_LABELS.get(name, name)}: now {now} (was {was}).")
+            sentences.append(f"{self.DATE_LABELS[name]}: now {now} (was {was}).")
         for line in self.changes.get("line_items", []):
+            after, before = line["after"], line["before"]
             parts = [
-                f"{self.LINE_LABELS.get(name, name)} now “{value}” (was “{line['before'][name]}”)"
-                for name, value in line["after"].items()
+                f"{label} now “{after[name]}” (was “{before[name]}”)"
+                for name, label in self.LINE_LABELS.items()
+                if name in after
             ]
             sentences.append(f"Line item {line['position']}: " + "; ".join(parts) + ".")
         return sentences

@@ -109,9 +109,10 @@ class SolicitationDetailView(SolicitationMixin, TemplateView):
             addenda=list(selectors.addenda_for_staff(solicitation)),
             addendum_open=services.open_for_bids(solicitation, db_now()),
         )
-        kwargs["unanswered_count"] = sum(
-            question.status == Question.Status.ASKED for question in kwargs["questions"]
-        )
+        unanswered = [q for q in kwargs["questions"] if q.status == Question.Status.ASKED]
+        for question in unanswered:
+            question.answer_form = forms.answer_form(question.number)
+        kwargs["unanswered_count"] = len(unanswered)
         kwargs["checklist"] = checklist(
             solicitation,
             participations=kwargs["participations"],

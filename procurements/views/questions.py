@@ -4,26 +4,10 @@ typed answer on that question's form."""
 
 from functools import cached_property
 
-from django import forms as django_forms
-
 from departments.views.base import get_or_404
-from p3hub.forms import ServiceForm
 from procurements import selectors, services
-from procurements.services.questions import ANSWER_LIMIT
+from procurements.forms import answer_form
 from procurements.views.manage import SolicitationActionView
-
-
-class AnswerForm(ServiceForm):
-    answer = django_forms.CharField(
-        label="Answer",
-        widget=django_forms.Textarea(attrs={"rows": 4, "maxlength": ANSWER_LIMIT}),
-        help_text="Published for everyone with the question; the asker is never named.",
-    )
-
-
-def answer_form(number, data=None) -> AnswerForm:
-    """The answer form of question `number`: its ids are unique on the workspace."""
-    return AnswerForm(data, auto_id=f"id_answer-{number}-%s")
 
 
 class QuestionAnswerView(SolicitationActionView):

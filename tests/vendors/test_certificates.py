@@ -22,6 +22,7 @@ from vendors.models import Certificate, Vendor, VendorUser
 from vendors.services.certificates import ALREADY_EXPIRED, certificate_day
 
 pytestmark = pytest.mark.django_db
+CONFIRMED = {"confirmed": "1"}  # the confirm step's button
 
 MB = 1024 * 1024
 LIST = "/vendor/certificates/"
@@ -239,7 +240,7 @@ def test_nobody_else_downloads_or_removes_the_certificate(personas, acme_certifi
     before = database_state()
 
     download = client.get(f"/vendor/certificates/{acme_certificate.pk}/file/")
-    remove = client.post(f"/vendor/certificates/{acme_certificate.pk}/remove/")
+    remove = client.post(f"/vendor/certificates/{acme_certificate.pk}/remove/", CONFIRMED)
 
     assert download.status_code == 404 and remove.status_code == 404
     assert database_state() == before
@@ -270,7 +271,7 @@ def test_a_removed_certificate_is_kept_but_no_longer_listed_nor_downloadable(
 ):
     client = signed_in(personas, "vendor.acme")
 
-    response = client.post(f"/vendor/certificates/{acme_certificate.pk}/remove/")
+    response = client.post(f"/vendor/certificates/{acme_certificate.pk}/remove/", CONFIRMED)
 
     assert response.status_code == 302 and response["Location"] == LIST
     acme_certificate.refresh_from_db()
@@ -280,7 +281,10 @@ def test_a_removed_certificate_is_kept_but_no_longer_listed_nor_downloadable(
     assert event.after["file_name"] == "liability.pdf"
     assert client.get(f"/vendor/certificates/{acme_certificate.pk}/file/").status_code == 404
     assert "Harbor Mutual" not in page_text(client.get(LIST))
-    assert client.post(f"/vendor/certificates/{acme_certificate.pk}/remove/").status_code == 404
+    assert (
+        client.post(f"/vendor/certificates/{acme_certificate.pk}/remove/", CONFIRMED).status_code
+        == 404
+    )
 
 
 def test_an_expired_certificate_says_expired_and_one_expiring_soon_says_so(personas, media):

@@ -24,6 +24,7 @@ from vendors.models import Vendor, VendorUser
 from vendors.services import people
 
 pytestmark = pytest.mark.django_db
+CONFIRMED = {"confirmed": "1"}  # the confirm step's button
 SITE = "https://p3hub.example"
 DANA = {"email": "dana@acme.example", "first_name": "Dana", "last_name": "Diaz"}
 
@@ -354,6 +355,7 @@ def test_the_last_user_cannot_be_removed_through_the_page(client, personas, acme
     client.force_login(personas["vendor.acme"])
     before = database_state()
 
+    # The people page's button: the confirm step tries the removal first and refuses it.
     response = client.post(f"/vendor/people/{acme.vendor_user.pk}/remove/")
 
     assert response.status_code == 303
@@ -362,11 +364,28 @@ def test_the_last_user_cannot_be_removed_through_the_page(client, personas, acme
     assert database_state() == before
 
 
+def test_removing_asks_for_confirmation_first_and_changes_nothing_until_then(
+    client, personas, invite
+):
+    vendor_user, _ = invite()
+    client.force_login(personas["vendor.acme"])
+    url = f"/vendor/people/{vendor_user.pk}/remove/"
+    before = database_state()
+
+    shown, posted = client.get(url), client.post(url)
+
+    for page in (shown, posted):
+        assert page.status_code == 200
+        assert "Withdraw the invitation to dana@acme.example?" in page_text(page)
+        assert 'name="confirmed" value="1"' in page.content.decode()
+    assert database_state() == before
+
+
 def test_removing_through_the_page_says_what_happened(client, personas, invite):
     vendor_user, _ = invite()
     client.force_login(personas["vendor.acme"])
 
-    response = client.post(f"/vendor/people/{vendor_user.pk}/remove/", follow=True)
+    response = client.post(f"/vendor/people/{vendor_user.pk}/remove/", CONFIRMED, follow=True)
 
     assert response.redirect_chain[-1] == ("/vendor/people/", 302)
     assert "The invitation to dana@acme.example was withdrawn" in page_text(response)
@@ -379,9 +398,10 @@ def test_another_company_cannot_see_or_remove_acmes_people(client, personas, inv
     before = database_state()
 
     page = client.get("/vendor/people/")
-    removed = client.post(f"/vendor/people/{vendor_user.pk}/remove/")
+    removed = client.post(f"/vendor/people/{vendor_user.pk}/remove/", CONFIRMED)
     removed_registrant = client.post(
-        f"/vendor/people/{VendorUser.objects.get(user__username='vendor.acme').pk}/remove/"
+        f"/vendor/people/{VendorUser.objects.get(user__username='vendor.acme').pk}/remove/",
+        CONFIRMED,
     )
 
     assert "dana@acme.example" not in page.content.decode()
@@ -399,7 +419,7 @@ def test_staff_of_a_city_get_404_on_the_people_pages(client, personas, invite, u
     answers = [
         client.get("/vendor/people/").status_code,
         client.post("/vendor/people/invite/", DANA).status_code,
-        client.post(f"/vendor/people/{vendor_user.pk}/remove/").status_code,
+        client.post(f"/vendor/people/{vendor_user.pk}/remove/", CONFIRMED).status_code,
     ]
 
     assert answers == [404, 404, 404]
@@ -411,7 +431,7 @@ def test_the_anonymous_are_sent_to_sign_in(client, invite):
     for response in (
         client.get("/vendor/people/"),
         client.post("/vendor/people/invite/", DANA),
-        client.post(f"/vendor/people/{vendor_user.pk}/remove/"),
+        client.post(f"/vendor/people/{vendor_user.pk}/remove/", CONFIRMED),
     ):
         assert response.status_code == 302
         assert response["Location"].startswith("/accounts/login/")
@@ -447,7 +467,8 @@ def test_a_user_may_leave_a_company_that_keeps_another(client, personas, invite)
     client.force_login(personas["vendor.acme"])
 
     response = client.post(
-        f"/vendor/people/{VendorUser.objects.get(user__username='vendor.acme').pk}/remove/"
+        f"/vendor/people/{VendorUser.objects.get(user__username='vendor.acme').pk}/remove/",
+        CONFIRMED,
     )
 
     assert response.status_code == 302

@@ -16,7 +16,7 @@ from departments.models import User
 from p3hub.errors import ValidationErrors, ValidationFailed
 from p3hub.models import OutboundEmail
 from tests.factories import build_published
-from tests.helpers import DEMO_PASSWORD, database_state, error_at
+from tests.helpers import DEMO_PASSWORD, database_state, error_at, page_text
 from vendors import services
 from vendors.models import Vendor, VendorUser
 from vendors.services.registration import CONFIRMATION_SALT
@@ -138,6 +138,17 @@ def test_the_link_confirms_once_and_the_user_can_then_sign_in(client, personas, 
     assert again.status_code == 400
     assert "already confirmed" in again.content.decode()
     assert client.login(username="casey.cross", password=DEMO_PASSWORD)
+
+
+def test_signing_in_before_confirming_says_to_confirm_first(client, personas, register):
+    register()
+    page = client.post("/accounts/login/", {"username": "casey.cross", "password": DEMO_PASSWORD})
+    assert page.status_code == 200
+    assert "not confirmed yet" in page_text(page) and "/vendor/confirm/new/" in page_text(page)
+    # The wrong password learns nothing of the account.
+    wrong = client.post("/accounts/login/", {"username": "casey.cross", "password": "nope"})
+    assert "not confirmed" not in page_text(wrong)
+    assert "enter a correct username and password" in page_text(wrong).lower()
 
 
 def test_a_tampered_or_expired_link_is_refused(client, personas, register):

@@ -12,6 +12,7 @@ from django.utils.cache import patch_cache_control
 from django.views import View
 
 from departments.views.base import TenantViewMixin, get_or_404
+from departments.views.confirm import ConfirmActionMixin
 from p3hub.forms import NoInputForm, OpenChoiceField, ServiceForm, TextInput, describe_file_field
 from p3hub.money import format_money
 from vendors import selectors, services
@@ -132,12 +133,30 @@ class CertificateAddView(VendorFormView):
         return reverse("vendor-certificates")
 
 
-class CertificateRemoveView(VendorFormView):
-    """POST only: take a certificate down (kept, no longer listed nor downloadable)."""
+class CertificateRemoveView(ConfirmActionMixin, VendorFormView):
+    """Take a certificate down after a confirm step (kept, no longer listed nor
+    downloadable)."""
 
     template_name = "vendors/certificates.html"
-    http_method_names = ["post"]
     section = "certificates"
+    confirm_button = "Take it down"
+    confirm_button_class = "button button--warning"
+
+    @property
+    def confirm_title(self) -> str:
+        return f"Take down “{self.certificate}” ({self.certificate.file_name})?"
+
+    def confirm_consequences(self) -> list[str]:
+        return [
+            "Cities no longer see it with your company's bids; upload a new one to replace it.",
+            "It stays in your company's history.",
+        ]
+
+    def confirm_back_url(self) -> str:
+        return reverse("vendor-certificates")
+
+    def confirm_breadcrumbs(self) -> list[tuple[str, str]]:
+        return [("Certificates", reverse("vendor-certificates"))]
 
     def load_objects(self):
         self.certificate = get_or_404(selectors.certificate_get_for, self.actor, self.kwargs["pk"])

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.urls import reverse
 
 from departments.views.base import get_or_404
+from departments.views.confirm import ConfirmActionMixin
 from p3hub.errors import ApplicationError
 from p3hub.forms import NoInputForm
 from vendors import forms, selectors, services
@@ -62,12 +63,41 @@ class PersonInviteView(PeopleContextMixin, VendorFormView):
         return reverse("vendor-people") + "#invite-title"
 
 
-class PersonRemoveView(PeopleContextMixin, VendorFormView):
-    """POST only: remove a colleague (or withdraw their invitation); a refusal (the last
-    user) is shown again on the people page, beside the person."""
+class PersonRemoveView(ConfirmActionMixin, PeopleContextMixin, VendorFormView):
+    """Remove a colleague (or withdraw their invitation) after a confirm step; a refusal (the
+    last user) is shown again on the people page, beside the person."""
 
-    http_method_names = ["post"]
     form_name = "remove_form"
+    confirm_button_class = "button button--warning"
+
+    @property
+    def confirm_title(self) -> str:
+        user = self.person.user
+        if self.person.status == VendorUser.Status.INVITED:
+            return f"Withdraw the invitation to {user.email}?"
+        return f"Remove {user.display_name} from {self.vendor.name}?"
+
+    @property
+    def confirm_button(self) -> str:
+        invited = self.person.status == VendorUser.Status.INVITED
+        return "Withdraw the invitation" if invited else "Remove"
+
+    def confirm_consequences(self) -> list[str]:
+        if self.person.status == VendorUser.Status.INVITED:
+            return ["The link in the invitation stops working."]
+        if self.person.user_id == self.actor.user.pk:
+            return ["You no longer act for the company: you are signed out of the portal."]
+        return [
+            f"{self.person.user.display_name} can no longer sign in or use the API for "
+            f"{self.vendor.name}.",
+            "What they did stays in the company's history.",
+        ]
+
+    def confirm_back_url(self) -> str:
+        return reverse("vendor-people")
+
+    def confirm_breadcrumbs(self) -> list[tuple[str, str]]:
+        return [("People", reverse("vendor-people"))]
 
     def load_objects(self):
         self.person = get_or_404(selectors.vendor_user_get_for, self.actor, self.kwargs["pk"])
