@@ -88,6 +88,14 @@ class Verb(models.TextChoices):
     QUESTION_ANSWER = "question.answer", "Question answered"
     ADDENDUM_PUBLISH = "addendum.publish", "Addendum published"
     ADDENDUM_ACKNOWLEDGE = "addendum.acknowledge", "Addendum acknowledged"
+    BID_SUBMIT = "bid.submit", "Bid submitted"
+    BID_REVISE = "bid.revise", "Bid revised"
+    BID_WITHDRAW = "bid.withdraw", "Bid withdrawn"
+    BID_INVALIDATE = "bid.invalidate", "Bid sent back for re-submission"
+    BID_LATE = "bid.late", "Late bid refused"
+    BID_OPEN = "bid.open", "Bid opened"
+    BID_RESPONSIVE = "bid.responsive", "Bid found responsive"
+    BID_NON_RESPONSIVE = "bid.non_responsive", "Bid found non-responsive"
 
 
 _VERBS = frozenset(Verb.values)  # Verb.values builds its list anew on every read

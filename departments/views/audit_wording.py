@@ -79,6 +79,14 @@ SENTENCES: dict[str, str] = {
     V.QUESTION_ANSWER: "{actor} answered question {number} about {reference}",
     V.ADDENDUM_PUBLISH: "{actor} published addendum {number} to {reference}",
     V.ADDENDUM_ACKNOWLEDGE: "{actor} acknowledged addendum {number} to {reference}",
+    V.BID_SUBMIT: "{actor} submitted a bid on {reference} (receipt {receipt})",
+    V.BID_REVISE: "{actor} revised a bid on {reference} (receipt {receipt})",
+    V.BID_WITHDRAW: "{actor} withdrew a bid on {reference} (receipt {receipt})",
+    V.BID_INVALIDATE: "A bid on {reference} must be submitted again after an addendum",
+    V.BID_LATE: "{actor} tried to {action} a bid on {reference} after the deadline",
+    V.BID_OPEN: "A bid on {reference} was opened (receipt {receipt})",
+    V.BID_RESPONSIVE: "{actor} found a bid on {reference} responsive",
+    V.BID_NON_RESPONSIVE: "{actor} found a bid on {reference} non-responsive{because}",
 }
 
 # Details the sentence already says: not repeated among the changes.

@@ -3,6 +3,7 @@ versioned cost splits with each department's share (DESIGN.md sections 3, 4 and 
 per resource. Each status has its lifecycle table beside the field (p3hub.lifecycle)."""
 
 from procurements.models.addenda import Acknowledgement, Addendum
+from procurements.models.bids import Bid, BidAttachment, BidRevision, LateAttempt, SolicitationKey
 from procurements.models.common import OFFICERS_ONLY
 from procurements.models.cost_splits import CostSplitShare, CostSplitVersion, ShareChange
 from procurements.models.participations import Participation
@@ -20,11 +21,15 @@ __all__ = [
     "OFFICERS_ONLY",
     "Acknowledgement",
     "Addendum",
+    "Bid",
+    "BidAttachment",
+    "BidRevision",
     "CostSplitShare",
     "CostSplitVersion",
     "Criterion",
     "Document",
     "Follow",
+    "LateAttempt",
     "LineItem",
     "Participation",
     "Question",
@@ -32,4 +37,5 @@ __all__ = [
     "Rejection",
     "ShareChange",
     "Solicitation",
+    "SolicitationKey",
 ]
