@@ -212,17 +212,26 @@ def solicitation_public_get(municipality, reference: str) -> Solicitation:
 
 
 def solicitations_open(
-    *, vendor=None, q: str = "", city: str = "", category: str = "", sort: str = "deadline"
+    *,
+    vendor=None,
+    q: str = "",
+    city: str = "",
+    category: str = "",
+    mine: bool = False,
+    sort: str = "deadline",
 ) -> QuerySet[Solicitation]:
     """The vendor portal's search: what every city has open for bids now (by the database
-    clock), by text, city (a municipality's slug) and category of work; with `vendor`, each
-    row says whether that company follows it (`following`), in the same query."""
+    clock), by text, city (a municipality's slug) and category of work, or with `mine` in
+    any of `vendor`'s own categories; with `vendor`, each row says whether that company
+    follows it (`following`), in the same query."""
     solicitations = solicitations_public(status=Solicitation.Status.PUBLISHED, q=q, sort=sort)
     city, category = (str(v or "").replace("\x00", "") for v in (city, category))
     if city:
         solicitations = solicitations.filter(municipality__slug=city)
     if category:
         solicitations = solicitations.filter(category=category)
+    elif mine and vendor is not None:
+        solicitations = solicitations.filter(category__in=vendor.categories)
     if vendor is not None:
         follows = Follow.objects.filter(solicitation=OuterRef("pk"), vendor=vendor)
         solicitations = solicitations.annotate(following=Exists(follows))

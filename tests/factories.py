@@ -203,3 +203,42 @@ def office_bytes(kind: str = "docx", *, extra: dict[str, bytes] | None = None) -
 def upload(name: str = "spec.pdf", content: bytes = PDF_BYTES) -> SimpleUploadedFile:
     """A file as a browser uploads it; a real PDF unless told otherwise."""
     return SimpleUploadedFile(name, content)
+
+
+def bulk_questions(solicitation, vendor_user, count: int) -> None:
+    """`count` questions of `vendor_user`'s company on `solicitation`, straight into the table
+    (for query counts; the services are tested elsewhere)."""
+    from procurements.models import Question
+
+    start = Question.objects.filter(solicitation=solicitation).count()
+    Question.objects.bulk_create(
+        Question(
+            solicitation=solicitation,
+            number=start + n + 1,
+            vendor=vendor_user.vendor,
+            asked_by=vendor_user.user,
+            text=f"Question {n}",
+            asked_at=dt.datetime.now(dt.UTC),
+        )
+        for n in range(count)
+    )
+
+
+def in_days(n: int) -> dt.date:
+    """The certificates' "today" (the database's date) plus `n` days."""
+    from vendors.services.certificates import certificate_day
+
+    return certificate_day() + dt.timedelta(days=n)
+
+
+def insurance(**changes) -> dict:
+    """An insurance certificate's fields as certificate_add and the forms take them."""
+    return {
+        "kind": "insurance",
+        "title": "General liability",
+        "issuer": "Harbor Mutual Insurance",
+        "number": "HMI-GL-1",
+        "coverage": "1,000,000.00",
+        "expires_on": in_days(200).isoformat(),
+        "file": upload("liability.pdf"),
+    } | changes

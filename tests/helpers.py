@@ -236,3 +236,13 @@ def downloaded(response) -> bytes:
     for close in response._resource_closers:
         close()
     return content
+
+
+def queries_for_get(client, url: str) -> int:
+    """How many queries a GET of `url` costs (it must answer 200)."""
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(captured)

@@ -2,6 +2,7 @@
 bids now, by text, city and category of work, each saying whether your company follows it."""
 
 import django_filters
+from django_filters.utils import translate_validation
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import generics, serializers
 
@@ -14,30 +15,23 @@ from vendors.categories import Category
 
 
 class OpenSolicitationFilter(django_filters.FilterSet):
+    """The search's parameters, parsed and documented here and applied by the selector the
+    page calls (selectors.solicitations_open), so both search alike."""
+
     q = django_filters.CharFilter(
-        method="search",
-        max_length=200,
-        help_text="Text in the title or description, or a reference.",
+        max_length=200, help_text="Text in the title or description, or a reference."
     )
-    city = django_filters.CharFilter(
-        method="in_city", max_length=40, help_text="A municipality's slug."
-    )
+    city = django_filters.CharFilter(max_length=40, help_text="A municipality's slug.")
     category = django_filters.ChoiceFilter(
-        choices=Category.choices, method="in_category", help_text="A category of work."
+        choices=Category.choices, help_text="A category of work."
+    )
+    mine = django_filters.BooleanFilter(
+        help_text="true: in any of your company's categories (ignored with `category`)."
     )
 
     class Meta:
         model = Solicitation
-        fields = ["q", "city", "category"]
-
-    def search(self, queryset, name, value):
-        return selectors.solicitations_filtered(queryset, q=value)
-
-    def in_city(self, queryset, name, value):
-        return queryset.filter(municipality__slug=value)
-
-    def in_category(self, queryset, name, value):
-        return queryset.filter(category=value)
+        fields = ["q", "city", "category", "mine"]
 
 
 class OpenSolicitationSerializer(PublicSolicitationSerializer):
@@ -67,8 +61,13 @@ class OpenSolicitationListView(VendorAPIMixin, generics.ListAPIView):
     serializer_class = OpenSolicitationSerializer
     filterset_class = OpenSolicitationFilter
 
-    def get_vendor_queryset(self):
+    def get_vendor_queryset(self):  # the schema's; `list` searches through the selector
         return selectors.solicitations_open(vendor=self.vendor)
 
     def list(self, request, *args, **kwargs):
-        return self.render_page(self.filter_queryset(self.get_queryset()))
+        search = OpenSolicitationFilter(request.query_params, queryset=Solicitation.objects.none())
+        if not search.is_valid():
+            raise translate_validation(search.errors)
+        given = {name: value for name, value in search.form.cleaned_data.items() if value}
+        found = selectors.solicitations_open(vendor=self.vendor, **given)
+        return self.render_page(found)

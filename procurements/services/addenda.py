@@ -20,7 +20,7 @@ from p3hub.errors import Checks, InvalidTransition, ValidationFailed
 from p3hub.files import DOCUMENT_KINDS, check_upload, store_upload
 from p3hub.formatting import format_datetime
 from p3hub.mail import email_people
-from procurements.models import Acknowledgement, Addendum, Document, Solicitation
+from procurements.models import Acknowledgement, Addendum, Bid, Document, Solicitation
 from procurements.services.common import lock_solicitation, require_officer
 from procurements.services.line_items import clean_quantity
 from procurements.services.questions import solicitation_follow, solicitation_links
@@ -175,6 +175,7 @@ def addendum_publish(
         changes["dates"] = {name: [_shown(v) for v in pair] for name, pair in moved.items()}
     if lines:
         changes["line_items"] = _apply_line_changes(lines)
+        _send_bids_back(actor, solicitation)
     number = (solicitation.addenda.aggregate(last=Max("number"))["last"] or 0) + 1
     addendum = Addendum.objects.create(
         solicitation=solicitation,
@@ -211,6 +212,13 @@ def _apply_line_changes(lines: list[tuple]) -> list[dict]:
             }
         )
     return recorded
+
+
+def _send_bids_back(actor: TenantActor, solicitation: Solicitation) -> None:
+    """Line items changed: every submitted bid priced what no longer is, and must be
+    submitted again (its company sees it; its prices stay sealed)."""
+    for bid in solicitation.bids.filter(status=Bid.Status.SUBMITTED).order_by("pk"):
+        Bid.lifecycle.apply(bid, "invalidate", actor=actor)
 
 
 def _attach(addendum: Addendum, upload, actor: TenantActor) -> Document:

@@ -33,8 +33,5 @@ class OpenSolicitationListView(FilteredListMixin, VendorTemplatePage):
     def filter_form(self):
         return OpenSearchForm(self.request.GET or None, cities=municipalities_public())
 
-    def solicitations(self, *, q="", city="", category="", mine=False):
-        found = selectors.solicitations_open(vendor=self.vendor, q=q, city=city, category=category)
-        if mine and not category:
-            found = found.filter(category__in=self.vendor.categories)
-        return found
+    def solicitations(self, **filters):
+        return selectors.solicitations_open(vendor=self.vendor, **filters)

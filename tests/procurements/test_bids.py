@@ -118,6 +118,26 @@ class TestLifecycle:
         assert first.content_sha256 != second.content_sha256
         assert BidRevision.objects.filter(bid=draft).count() == 2
 
+    def test_an_addendum_changing_line_items_sends_submitted_bids_back(
+        self, company, draft, published, actor
+    ):
+        submit(company, draft)
+        services.addendum_acknowledge(
+            actor=company(),
+            addendum=services.addendum_publish(
+                actor=actor("officer"),
+                solicitation=published,
+                title="Six cameras",
+                text="Line 1 now needs six.",
+                line_items=[{"position": 1, "quantity": "6"}],
+            ),
+        )
+        draft.refresh_from_db()
+        assert draft.status == Bid.Status.NEEDS_RESUBMISSION
+        again = submit(company, draft)
+        draft.refresh_from_db()
+        assert draft.status == Bid.Status.SUBMITTED and again.number == 2
+
     def test_withdrawing_leaves_room_for_a_new_bid(self, company, draft, published):
         submit(company, draft)
         receipt = bids.bid_withdraw(actor=company(), bid=draft)
@@ -221,20 +241,21 @@ class TestDeadline:
         draft.refresh_from_db()
         assert draft.status == Bid.Status.DRAFT
 
-    def test_the_application_clock_decides_nothing(self, company, draft, published, monkeypatch):
-        """The application server's clock a day behind: the database's still rules."""
+    @pytest.mark.parametrize("skew", [dt.timedelta(days=-1), dt.timedelta(days=1)])
+    def test_the_application_clock_decides_nothing(
+        self, company, draft, published, monkeypatch, skew
+    ):
+        """Django's clock (timezone.now) a day off either way: the database's still rules,
+        past its deadline and before it."""
+        from django.utils import timezone
+
+        real_now = timezone.now
+        monkeypatch.setattr(timezone, "now", lambda: real_now() + skew)
+        assert submit(company, draft).submitted_at < published.bids_due_at
         Solicitation.objects.filter(pk=published.pk).update(bids_due_at=Now())
-        real_now = dt.datetime.now
-
-        class Behind(dt.datetime):
-            @classmethod
-            def now(cls, tz=None):
-                return real_now(tz) - dt.timedelta(days=1)
-
-        monkeypatch.setattr("django.utils.timezone.datetime", Behind)
         with pytest.raises(ValidationFailed):
-            submit(company, draft)
-        assert LateAttempt.objects.count() == 1
+            bids.bid_withdraw(actor=company(), bid=draft)
+        assert LateAttempt.objects.get().action == "withdraw"
 
 
 def test_no_table_and_no_stored_file_holds_a_price_in_plaintext(company, draft, settings):

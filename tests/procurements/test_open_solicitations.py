@@ -6,15 +6,13 @@ rows, and so do the company's addenda."""
 import datetime as dt
 
 import pytest
-from django.db import connection
 from django.db.models.functions import Now
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from departments.models import Department, Municipality
 from procurements.models import Addendum, Follow, Solicitation
 from tests.factories import build_published
-from tests.helpers import page_text
+from tests.helpers import page_text, queries_for_get
 from vendors.actor import vendor_actor_for
 
 pytestmark = pytest.mark.django_db
@@ -40,13 +38,6 @@ def open_solicitations(count: int, *, slug="riverton", category="security", star
         )
         for n in range(count)
     )
-
-
-def page_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured.captured_queries)
 
 
 class TestSearch:
@@ -107,15 +98,15 @@ class TestQueriesStayConstant:
         api = api_as("vendor.acme")
         open_solicitations(10)
         few = [
-            page_queries(client, reverse("vendor-solicitations")),
-            page_queries(client, reverse("vendor-portal")),
-            page_queries(api, "/api/v1/vendor/solicitations/?page_size=100"),
+            queries_for_get(client, reverse("vendor-solicitations")),
+            queries_for_get(client, reverse("vendor-portal")),
+            queries_for_get(api, "/api/v1/vendor/solicitations/?page_size=100"),
         ]
         open_solicitations(190, start=10)
         many = [
-            page_queries(client, reverse("vendor-solicitations")),
-            page_queries(client, reverse("vendor-portal")),
-            page_queries(api, "/api/v1/vendor/solicitations/?page_size=100"),
+            queries_for_get(client, reverse("vendor-solicitations")),
+            queries_for_get(client, reverse("vendor-portal")),
+            queries_for_get(api, "/api/v1/vendor/solicitations/?page_size=100"),
         ]
         assert few == many
 
@@ -143,26 +134,43 @@ class TestQueriesStayConstant:
         staff = api_as("officer")
         add(1, 10)
         few = [
-            page_queries(staff, f"/api/v1/riverton/solicitations/{cameras.reference}/addenda/"),
-            page_queries(client, reverse("vendor-addenda")),
-            page_queries(api, "/api/v1/vendor/addenda/?page_size=100"),
-            page_queries(
+            queries_for_get(staff, f"/api/v1/riverton/solicitations/{cameras.reference}/addenda/"),
+            queries_for_get(client, reverse("vendor-addenda")),
+            queries_for_get(api, "/api/v1/vendor/addenda/?page_size=100"),
+            queries_for_get(
                 client, reverse("vendor-solicitation", args=["riverton", cameras.reference])
             ),
-            page_queries(
+            queries_for_get(
                 client, reverse("solicitation-public", args=["riverton", cameras.reference])
             ),
         ]
         add(11, 190)
         many = [
-            page_queries(staff, f"/api/v1/riverton/solicitations/{cameras.reference}/addenda/"),
-            page_queries(client, reverse("vendor-addenda")),
-            page_queries(api, "/api/v1/vendor/addenda/?page_size=100"),
-            page_queries(
+            queries_for_get(staff, f"/api/v1/riverton/solicitations/{cameras.reference}/addenda/"),
+            queries_for_get(client, reverse("vendor-addenda")),
+            queries_for_get(api, "/api/v1/vendor/addenda/?page_size=100"),
+            queries_for_get(
                 client, reverse("vendor-solicitation", args=["riverton", cameras.reference])
             ),
-            page_queries(
+            queries_for_get(
                 client, reverse("solicitation-public", args=["riverton", cameras.reference])
             ),
         ]
         assert few == many
+
+
+def test_the_api_searches_as_the_page_does(api_as, actor, departments):
+    cameras = build_published(actor, departments)
+    Solicitation.objects.filter(pk=cameras.pk).update(category="security")
+    open_solicitations(2, slug="lakeside", category="health")
+    acme = api_as("vendor.acme")
+
+    def found(query: str) -> set[str]:
+        response = acme.get(f"/api/v1/vendor/solicitations/?{query}")
+        assert response.status_code == 200, response.json()
+        return {row["reference"] for row in response.json()["results"]}
+
+    assert found("q=intersection") == {cameras.reference}
+    assert found("city=lakeside") == {"LAK-OPEN-0000", "LAK-OPEN-0001"}
+    assert found("category=health") == {"LAK-OPEN-0000", "LAK-OPEN-0001"}
+    assert found("mine=true") == {cameras.reference}  # Acme: security and traffic

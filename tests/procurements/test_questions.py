@@ -9,15 +9,14 @@ import re
 from html import unescape
 
 import pytest
-from django.db import connection
 from django.db.models.functions import Now
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from p3hub.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from procurements import selectors, services
 from procurements.models import Follow, Question, Solicitation
-from tests.helpers import database_state
+from tests.factories import bulk_questions
+from tests.helpers import database_state, queries_for_get
 from vendors.actor import VendorActor
 from vendors.models import VendorUser
 
@@ -274,37 +273,21 @@ def test_another_company_never_sees_the_questions_and_unanswered_ones_are_not_pu
     assert "Existing poles?" in text(signed_in(personas, "vendor.acme").get("/vendor/questions/"))
 
 
-def make_questions(solicitation, personas, count: int) -> None:
-    acme = VendorUser.objects.get(user=personas["vendor.acme"])
-    start = Question.objects.filter(solicitation=solicitation).count()
-    Question.objects.bulk_create(
-        Question(
-            solicitation=solicitation,
-            number=start + n + 1,
-            vendor=acme.vendor,
-            asked_by=acme.user,
-            text=f"Question {n}",
-            asked_at=dt.datetime.now(dt.UTC),
-        )
-        for n in range(count)
-    )
-
-
-def count_queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
 def test_the_lists_keep_their_query_count(published, personas, settings):
     vendor_client = signed_in(personas, "vendor.acme")
     officer = signed_in(personas, "officer")
     workspace = f"/riverton/manage/solicitations/{published.reference}/"
 
-    make_questions(published, personas, 10)
-    few = (count_queries(vendor_client, "/vendor/questions/"), count_queries(officer, workspace))
-    make_questions(published, personas, 190)
-    many = (count_queries(vendor_client, "/vendor/questions/"), count_queries(officer, workspace))
+    bulk_questions(published, VendorUser.objects.get(user=personas["vendor.acme"]), 10)
+    few = (
+        queries_for_get(vendor_client, "/vendor/questions/"),
+        queries_for_get(officer, workspace),
+    )
+    bulk_questions(published, VendorUser.objects.get(user=personas["vendor.acme"]), 190)
+    many = (
+        queries_for_get(vendor_client, "/vendor/questions/"),
+        queries_for_get(officer, workspace),
+    )
 
     # The vendor's list: the session, the user, the company, the count and one page of
     # questions with their solicitations and cities; the workspace reads every question,

@@ -5,13 +5,12 @@ error format, and change nothing; the lists keep their query count."""
 import datetime as dt
 
 import pytest
-from django.db import connection
 from django.db.models.functions import Now
-from django.test.utils import CaptureQueriesContext
 
 from procurements import services
-from procurements.models import Follow, Question, Solicitation
-from tests.helpers import database_state
+from procurements.models import Follow, Solicitation
+from tests.factories import bulk_questions
+from tests.helpers import database_state, queries_for_get
 from vendors.actor import VendorActor
 from vendors.models import VendorUser
 
@@ -164,36 +163,14 @@ def test_the_public_reads_answered_questions_only(asked, api_as):
     assert public.get(detail).json()["questions"] == rows
 
 
-def bulk_questions(solicitation, personas, count: int) -> None:
-    acme = VendorUser.objects.get(user=personas["vendor.acme"])
-    start = Question.objects.filter(solicitation=solicitation).count()
-    Question.objects.bulk_create(
-        Question(
-            solicitation=solicitation,
-            number=start + n + 1,
-            vendor=acme.vendor,
-            asked_by=acme.user,
-            text=f"Question {n}",
-            asked_at=dt.datetime.now(dt.UTC),
-        )
-        for n in range(count)
-    )
-
-
-def queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
-
-
 def test_the_api_lists_keep_their_query_count(published, personas, api_as):
     acme, officer = api_as("vendor.acme"), api_as("officer")
     lists = [(acme, "/api/v1/vendor/questions/"), (officer, staff_url(published))]
 
-    bulk_questions(published, personas, 10)
-    few = [queries(client, url) for client, url in lists]
-    bulk_questions(published, personas, 190)
-    many = [queries(client, url) for client, url in lists]
+    bulk_questions(published, VendorUser.objects.get(user=personas["vendor.acme"]), 10)
+    few = [queries_for_get(client, url) for client, url in lists]
+    bulk_questions(published, VendorUser.objects.get(user=personas["vendor.acme"]), 190)
+    many = [queries_for_get(client, url) for client, url in lists]
 
     # The token, the company (or the membership and solicitation), the count and one page of
     # questions with their solicitations, cities, companies and people joined.

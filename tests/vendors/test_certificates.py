@@ -3,7 +3,6 @@ once and naming the field with nothing stored, only the company's own users down
 only where settings.VENDOR_DOCUMENT_ACCESS grants it), removal keeps the row, an expired one
 says so, and the list costs the same queries for 10 certificates as for 200."""
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -14,12 +13,12 @@ from django.test.utils import CaptureQueriesContext
 from p3hub.audit import Verb
 from p3hub.errors import NotFound, ValidationErrors
 from p3hub.models import AuditEvent
-from tests.factories import PDF_BYTES, PNG_BYTES, upload
+from tests.factories import PDF_BYTES, PNG_BYTES, in_days, insurance, upload
 from tests.helpers import database_state, error_at, page_text, typed_value
 from vendors import selectors, services
 from vendors.actor import VendorActor
 from vendors.models import Certificate, Vendor, VendorUser
-from vendors.services.certificates import ALREADY_EXPIRED, certificate_day
+from vendors.services.certificates import ALREADY_EXPIRED
 
 pytestmark = pytest.mark.django_db
 CONFIRMED = {"confirmed": "1"}  # the confirm step's button
@@ -61,22 +60,6 @@ def acme_actor() -> VendorActor:
     return VendorActor.of(VendorUser.objects.get(user__username="vendor.acme"))
 
 
-def days(n: int) -> dt.date:
-    return certificate_day() + dt.timedelta(days=n)
-
-
-def insurance(**changes) -> dict:
-    return {
-        "kind": "insurance",
-        "title": "General liability",
-        "issuer": "Harbor Mutual Insurance",
-        "number": "HMI-GL-1",
-        "coverage": "1,000,000.00",
-        "expires_on": days(200).isoformat(),
-        "file": upload("liability.pdf"),
-    } | changes
-
-
 @pytest.fixture
 def acme_certificate(personas, media) -> Certificate:
     return services.certificate_add(
@@ -85,7 +68,7 @@ def acme_certificate(personas, media) -> Certificate:
         issuer="Harbor Mutual Insurance",
         number="HMI-GL-1",
         coverage="2,000,000.00",
-        expires_on=days(200),
+        expires_on=in_days(200),
         file=upload("liability.pdf"),
     )
 
@@ -100,7 +83,7 @@ def test_a_company_uploads_an_insurance_certificate_through_the_page(personas, m
     assert certificate.vendor.name == "Acme Traffic Systems"
     assert (certificate.issuer, certificate.number) == ("Harbor Mutual Insurance", "HMI-GL-1")
     assert certificate.coverage_minor == 100_000_000 and certificate.currency == "USD"
-    assert certificate.expires_on == days(200)
+    assert certificate.expires_on == in_days(200)
     assert certificate.file_name == "liability.pdf"
     assert certificate.content_type == "application/pdf" and certificate.size == len(PDF_BYTES)
     # Stored under a random name, never the one the browser sent.
@@ -112,7 +95,7 @@ def test_a_company_uploads_an_insurance_certificate_through_the_page(personas, m
         "kind": "insurance",
         "file_name": "liability.pdf",
         "sha256": certificate.sha256,
-        "expires_on": days(200).isoformat(),
+        "expires_on": in_days(200).isoformat(),
     }
     listed = client.get(LIST)
     text = page_text(listed)
@@ -127,7 +110,7 @@ def test_each_kind_needs_its_own_details_and_a_tax_form_no_expiry(personas, medi
         actor=actor,
         kind="mwbe",
         issuer="State Office of Supplier Diversity",
-        expires_on=days(90),
+        expires_on=in_days(90),
         file=upload("mwbe.png", PNG_BYTES),
     )
     tax_form = services.certificate_add(
@@ -140,7 +123,9 @@ def test_each_kind_needs_its_own_details_and_a_tax_form_no_expiry(personas, medi
         services.certificate_add(actor=actor, kind="mwbe", file=upload())
     assert {e.field for e in refused.value.errors} == {"issuer", "expires_on"}
     with pytest.raises(ValidationErrors) as refused:
-        services.certificate_add(actor=actor, kind="tax_form", expires_on=days(10), file=upload())
+        services.certificate_add(
+            actor=actor, kind="tax_form", expires_on=in_days(10), file=upload()
+        )
     assert {e.field for e in refused.value.errors} == {"title", "expires_on"}
 
 
@@ -293,13 +278,17 @@ def test_an_expired_certificate_says_expired_and_one_expiring_soon_says_so(perso
         actor=actor,
         kind="mwbe",
         issuer="Old Agency",
-        expires_on=days(1),
+        expires_on=in_days(1),
         file=upload("old.pdf"),
     )
     # Given the expiry date passed since the upload (the service refuses a past date).
-    Certificate.objects.filter(pk=old.pk).update(expires_on=days(-3))
+    Certificate.objects.filter(pk=old.pk).update(expires_on=in_days(-3))
     services.certificate_add(
-        actor=actor, kind="mwbe", issuer="Soon Agency", expires_on=days(12), file=upload()
+        actor=actor,
+        kind="mwbe",
+        issuer="Soon Agency",
+        expires_on=in_days(12),
+        file=upload(),
     )
 
     response = signed_in(personas, "vendor.acme").get(LIST)
@@ -315,7 +304,7 @@ def test_an_expired_certificate_says_expired_and_one_expiring_soon_says_so(perso
 def test_the_portal_home_and_the_profile_show_the_certificates_panel(
     personas, acme_certificate, page
 ):
-    Certificate.objects.filter(pk=acme_certificate.pk).update(expires_on=days(-1))
+    Certificate.objects.filter(pk=acme_certificate.pk).update(expires_on=in_days(-1))
 
     response = signed_in(personas, "vendor.acme").get(page)
 
@@ -354,7 +343,7 @@ def add_certificates(vendor: Vendor, user, count: int) -> None:
             issuer=f"Insurer {i}",
             number=f"P-{i}",
             coverage_minor=100_000_00,
-            expires_on=days(i - 5),
+            expires_on=in_days(i - 5),
             file=f"vendors/x{i}.pdf",
             file_name=f"x{i}.pdf",
             content_type="application/pdf",

@@ -2,19 +2,18 @@
 field with nothing stored, 401 for the anonymous and one 404 for everyone but the company,
 and a list whose queries do not grow with its rows."""
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import PDF_BYTES, upload
+from tests.factories import PDF_BYTES, in_days, insurance, upload
 from tests.helpers import database_state
 from vendors import services
 from vendors.actor import VendorActor
 from vendors.models import Certificate, Vendor, VendorUser
-from vendors.services.certificates import ALREADY_EXPIRED, certificate_day
+from vendors.services.certificates import ALREADY_EXPIRED
 
 pytestmark = pytest.mark.django_db
 
@@ -34,21 +33,6 @@ def stored_files(media: Path) -> list[Path]:
     return [path for path in media.rglob("*") if path.is_file()]
 
 
-def days(n: int) -> dt.date:
-    return certificate_day() + dt.timedelta(days=n)
-
-
-def insurance(**changes) -> dict:
-    return {
-        "kind": "insurance",
-        "issuer": "Harbor Mutual Insurance",
-        "number": "HMI-GL-1",
-        "coverage": "1,000,000.00",
-        "expires_on": days(200).isoformat(),
-        "file": upload("liability.pdf"),
-    } | changes
-
-
 def errors_of(response) -> dict[str, str]:
     return {error["attr"]: error["detail"] for error in response.json()["errors"]}
 
@@ -61,7 +45,7 @@ def acme_certificate(personas, media) -> Certificate:
         issuer="Harbor Mutual Insurance",
         number="HMI-GL-1",
         coverage="2,000,000.00",
-        expires_on=days(200),
+        expires_on=in_days(200),
         file=upload("liability.pdf"),
     )
 
@@ -79,7 +63,7 @@ def test_a_company_uploads_insurance_as_multipart_and_reads_it_back(api_as, medi
     # Money has one shape in the API, a decimal string (tests/p3hub/test_openapi.py).
     assert body["coverage"] == "1000000.00" and body["currency"] == "USD"
     assert certificate.coverage_minor == 100_000_000
-    assert body["expires_on"] == days(200).isoformat() and body["expired"] is False
+    assert body["expires_on"] == in_days(200).isoformat() and body["expired"] is False
     assert body["file_name"] == "liability.pdf" and body["size"] == len(PDF_BYTES)
     assert body["sha256"] == certificate.sha256
     assert body["download_url"].endswith(f"/api/v1/vendor/certificates/{certificate.pk}/file/")
@@ -202,7 +186,7 @@ def test_a_removed_certificate_is_gone_from_the_api_but_kept(api_as, acme_certif
 
 
 def test_expired_is_told_by_the_database_date(api_as, acme_certificate):
-    Certificate.objects.filter(pk=acme_certificate.pk).update(expires_on=days(-1))
+    Certificate.objects.filter(pk=acme_certificate.pk).update(expires_on=in_days(-1))
 
     body = api_as("vendor.acme").get(f"{LIST}{acme_certificate.pk}/").json()
 
