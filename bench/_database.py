@@ -11,7 +11,8 @@ import psycopg2
 from psycopg2 import sql
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-BENCH_DATABASE = "p3hub_bench"
+# BENCH_DATABASE names another one, so two runs on one server do not drop each other's.
+BENCH_DATABASE = os.environ.get("BENCH_DATABASE", "p3hub_bench")
 
 
 def _sqlite_file() -> Path:

@@ -88,7 +88,15 @@ class MunicipalityAdmin(TenantScopedAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return ["slug", "name", "code", "time_zone", "currency", "first_admin"]
-        return ["slug", "name", "code", "time_zone", "currency", "protest_period_days"]
+        return [
+            "slug",
+            "name",
+            "code",
+            "time_zone",
+            "currency",
+            "protest_period_days",
+            "bid_tabulation_public",
+        ]
 
     def get_readonly_fields(self, request, obj=None):
         # The slug is in every URL of the tenant and the code in every reference number.

@@ -91,6 +91,10 @@ class Municipality(models.Model):
         validators=[RegexValidator(r"^[A-Z]{3}$", "An ISO 4217 code such as USD.")],
     )
     protest_period_days = models.PositiveSmallIntegerField(default=10)
+    bid_tabulation_public = models.BooleanField(
+        default=True,
+        help_text="Publish each bid tabulation (vendors, totals, unit prices) once opened.",
+    )
     minimum_bidding_days = models.PositiveSmallIntegerField(
         default=7, help_text="The fewest days bidding may stay open after publication."
     )

@@ -134,3 +134,31 @@ def zone_name(time_zone: str, at: dt.datetime | None = None) -> str:
         return time_zone
     abbreviation = (at or timezone.now()).astimezone(zone).tzname() or ""
     return abbreviation if abbreviation[:1].isalpha() else time_zone
+
+
+def _count(number: int, unit: str) -> str:
+    return f"{number} {unit}" if number == 1 else f"{number} {unit}s"
+
+
+def time_left(due: dt.datetime | None, now: dt.datetime, *, closed: str = "Bidding closed") -> str:
+    """How long until `due`, by `now` (the database clock's, never the browser's), in the
+    two largest units: "2 days 3 hours left", "5 hours 12 minutes left", "12 minutes left";
+    `closed` once it has passed; "" without a deadline. Rounded down, so it never promises
+    more time than there is."""
+    if due is None:
+        return ""
+    seconds = int((due - now).total_seconds())
+    if seconds <= 0:
+        return closed
+    days, rest = divmod(seconds, 86_400)
+    hours, rest = divmod(rest, 3_600)
+    minutes = rest // 60
+    if days:
+        parts = [_count(days, "day")] + ([_count(hours, "hour")] if hours else [])
+    elif hours:
+        parts = [_count(hours, "hour")] + ([_count(minutes, "minute")] if minutes else [])
+    elif minutes:
+        parts = [_count(minutes, "minute")]
+    else:
+        return "Less than a minute left"
+    return " ".join(parts) + " left"

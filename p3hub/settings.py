@@ -286,8 +286,42 @@ STATIC_ROOT = Path(envstr("STATIC_ROOT", str(VAR_DIR / "staticfiles")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing folder
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "media/"  # never served publicly: files go through permission-checked views
+
+
+def _addressing_style() -> str | None:
+    """`path` for stores reached by one host name (MinIO and most self-hosted ones), `virtual`
+    for bucket.host; unset lets boto3 choose."""
+    style = envstr("P3HUB_S3_ADDRESSING_STYLE").strip()
+    if style not in {"", "auto", "path", "virtual"}:
+        raise ValueError(f"P3HUB_S3_ADDRESSING_STYLE must be path, virtual or auto, not {style!r}")
+    return style or None
+
+
+def file_storage() -> dict:
+    """Uploaded files (documents, certificates, sealed bid attachments) on an S3-compatible
+    store when P3HUB_S3_BUCKET is set, else on disk under MEDIA_ROOT (the embedded default).
+    Objects are private and `.url` is never signed: every download goes through a
+    permission-checked view, never a link that works for whoever holds it. Names are never
+    overwritten, as on disk. Without keys boto3 takes its own chain (an instance role...)."""
+    bucket = envstr("P3HUB_S3_BUCKET").strip()
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": envstr("P3HUB_S3_ENDPOINT_URL") or None,
+        "region_name": envstr("P3HUB_S3_REGION") or None,
+        "access_key": envstr("P3HUB_S3_ACCESS_KEY_ID") or None,
+        "secret_key": envstr("P3HUB_S3_SECRET_ACCESS_KEY") or None,
+        "addressing_style": _addressing_style(),
+        "default_acl": "private",
+        "querystring_auth": False,
+        "file_overwrite": False,
+    }
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": file_storage(),
     "staticfiles": {
         "BACKEND": envstr(
             "STATICFILES_STORAGE", "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -356,14 +390,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "p3hub.tasks.email_send_pending",
         "schedule": envint("EMAIL_SWEEP_SECONDS", 60),
     },
-    # Reads already show a solicitation closed at its deadline; this records it.
-    "close-due-solicitations": {
-        "task": "procurements.tasks.solicitations_close_due",
-        "schedule": envint("DEADLINE_SWEEP_SECONDS", 30),
-    },
-    # Reads already show a scheduled solicitation public at its publish date; this records it.
-    "release-due-solicitations": {
-        "task": "procurements.tasks.solicitations_release_due",
+    # Reads already show a scheduled solicitation public at its publish date and a published
+    # one closed at its deadline; this records both, then starts the openings that are due.
+    "chronograph": {
+        "task": "procurements.tasks.chronograph",
         "schedule": envint("DEADLINE_SWEEP_SECONDS", 30),
     },
     # Expired tokens already fail; this only keeps their rows from piling up.
@@ -478,9 +508,9 @@ PAGE_PANELS = {
 
 # Who on a municipality's staff may read a vendor's certificates (vendors.selectors.
 # certificate_for_staff): dotted paths of callables `(tenant_actor, vendor) -> bool`, any one
-# granting enough. Empty today: the bids app registers "the vendor has a bid in this
-# municipality", so until then no member of staff may read them.
-VENDOR_DOCUMENT_ACCESS: list[str] = []
+# granting enough: once one of the vendor's bids in the municipality was opened (before, staff
+# do not even learn who bid).
+VENDOR_DOCUMENT_ACCESS: list[str] = ["procurements.selectors.vendor_has_opened_bid_here"]
 
 # Where a person lands after signing in, when not on a city's dashboard: each callable takes
 # the user and returns a URL or None (the first URL wins; the home page otherwise).
@@ -508,6 +538,9 @@ DEMO_SEEDERS = [
 
 GUARDIAN_RAISE_403 = False
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row; the public needs no grants
+
+# Error reports never show a bid's posted prices (p3hub/error_reports.py).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "p3hub.error_reports.SealedBidReporterFilter"
 
 LOGGING = {
     "version": 1,

@@ -86,6 +86,8 @@ def line_amount_minor(quantity: Decimal, unit_price_minor: int) -> int:
     Exact whatever the size: Decimal multiplication would round to the context's precision
     (28 digits) first, and 99,999,999,999.999 units at 10**15 cents has 29.
     """
+    if quantity == quantity.to_integral_value():  # whole units (most lines): exact as is
+        return int(quantity) * unit_price_minor
     exact = Fraction(quantity) * unit_price_minor
     magnitude = abs(exact)
     rounded = (2 * magnitude.numerator + magnitude.denominator) // (2 * magnitude.denominator)

@@ -14,8 +14,10 @@ from procurements.api import (
     SolicitationViewSet,
     SplitVersionViewSet,
     addenda,
+    bids,
     open_solicitations,
     questions,
+    vendor_bids,
     vendor_questions,
 )
 
@@ -43,6 +45,12 @@ urlpatterns = [
         "solicitations/<str:reference>/criteria/",
         CriterionViewSet.as_view({"get": "list", "put": "update"}),
         name="criterion-list",
+    ),
+    path("solicitations/<str:reference>/bids/", bids.StaffBidsView.as_view(), name="bids"),
+    path(
+        "solicitations/<str:reference>/bids/opening/",
+        bids.OpeningView.as_view(),
+        name="bid-opening",
     ),
     path(
         "solicitations/<str:reference>/questions/",
@@ -77,6 +85,11 @@ public_urlpatterns = [
         questions.PublicQuestionListView.as_view(),
         name="solicitation-questions",
     ),
+    path(
+        "solicitations/<slug:municipality_slug>/<str:reference>/tabulation/",
+        bids.PublicTabulationView.as_view(),
+        name="solicitation-tabulation",
+    ),
 ]
 
 # The vendors' API under /api/v1/vendor/ (namespace `vendor_api`, with vendors.api_urls).
@@ -103,5 +116,49 @@ vendor_urlpatterns = [
         f"{VENDOR_SOLICITATION}addenda/<int:number>/acknowledgement/",
         addenda.AcknowledgementView.as_view(),
         name="acknowledgement",
+    ),
+    path(
+        f"{VENDOR_SOLICITATION}tabulation/",
+        bids.VendorTabulationView.as_view(),
+        name="solicitation-tabulation",
+    ),
+]
+
+# The company's sealed bids (issue 11): procurements.api.vendor_bids.
+BID = "bids/<int:pk>/"
+vendor_urlpatterns += [
+    path("bids/", vendor_bids.VendorBidListView.as_view(), name="bid-list"),
+    path(
+        f"{VENDOR_SOLICITATION}bid/",
+        vendor_bids.BidStartView.as_view(),
+        name="solicitation-bid",
+    ),
+    path(BID, vendor_bids.VendorBidDetailView.as_view(), name="bid-detail"),
+    path(
+        f"{BID}attachments/",
+        vendor_bids.BidAttachmentListView.as_view(),
+        name="bid-attachment-list",
+    ),
+    path(
+        f"{BID}attachments/<int:attachment_id>/",
+        vendor_bids.BidAttachmentDetailView.as_view(),
+        name="bid-attachment-detail",
+    ),
+    path(
+        f"{BID}attachments/<int:attachment_id>/file/",
+        vendor_bids.BidAttachmentFileView.as_view(),
+        name="bid-attachment-file",
+    ),
+    path(f"{BID}submission/", vendor_bids.SubmissionView.as_view(), name="bid-submission"),
+    path(f"{BID}withdrawal/", vendor_bids.WithdrawalView.as_view(), name="bid-withdrawal"),
+    path(
+        "receipts/<str:receipt_number>/",
+        vendor_bids.ReceiptView.as_view(),
+        name="receipt-detail",
+    ),
+    path(
+        "receipts/<str:receipt_number>/verification/",
+        vendor_bids.ReceiptVerificationView.as_view(),
+        name="receipt-verification",
     ),
 ]

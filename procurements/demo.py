@@ -1,7 +1,9 @@
-"""The demo's joint solicitations (DESIGN.md 8, issue 4), made through the services as the
-demo's people: one published (intersection cameras, split by line item) and one awaiting
-head.trn's approval (a P3 study with an in-kind contribution). Idempotent: a solicitation is
-found by its title in riverton, and an existing one is left exactly as it is."""
+"""The demo's joint solicitations (DESIGN.md 8, issues 4 and 11), made through the services as
+the demo's people: one published (intersection cameras, split by line item, with a draft bid
+by Beacon), one past its deadline and opened with both companies' bids (streetlights, its
+tabulation public), and one awaiting head.trn's approval (a P3 study with an in-kind
+contribution). Idempotent: a solicitation is found by its title in riverton, and an existing
+one is left exactly as it is."""
 
 import datetime as dt
 from decimal import Decimal
@@ -11,11 +13,13 @@ from departments.tenancy import TenantActor
 from p3hub.clock import db_now
 from procurements import services
 from procurements.models import Solicitation
+from procurements.services import bids, opening
 from vendors.actor import VendorActor, vendor_actor_for
 from vendors.categories import Category
 
 CAMERAS = "Intersection cameras at Main St & Elm St"
 STUDY = "Citywide traffic signal timing study"
+STREETLIGHTS = "LED streetlight retrofit on River Road"
 CRITERIA = [
     {"name": "Price", "weight": 40, "is_price": True},
     {"name": "Technical approach", "weight": 60},
@@ -25,12 +29,14 @@ CRITERIA = [
 def seed() -> None:
     riverton = Municipality.objects.get(slug="riverton")
     existing = set(
-        Solicitation.objects.filter(municipality=riverton, title__in=[CAMERAS, STUDY]).values_list(
-            "title", flat=True
-        )
+        Solicitation.objects.filter(
+            municipality=riverton, title__in=[CAMERAS, STUDY, STREETLIGHTS]
+        ).values_list("title", flat=True)
     )
     if CAMERAS not in existing:
         _published_cameras()
+    if STREETLIGHTS not in existing:
+        _opened_streetlights()
     if STUDY not in existing:
         _study_awaiting_approval()
 
@@ -91,27 +97,16 @@ def _published_cameras() -> None:
     site = "Main St & Elm St"
     camera = _line(solicitation, "Traffic camera", 4, "2500.00", site)
     sensor = _line(solicitation, "Speed sensor", 2, "1200.00", site)
-    version = services.cost_split_propose(
-        actor=_actor("officer"),
-        solicitation=solicitation,
-        method="line_item",
-        inputs={
+    _approved_and_published(
+        solicitation,
+        "line_item",
+        {
             "lines": {
                 str(camera.pk): {"TRN": "50", "PSD": "50"},
                 str(sensor.pk): {"TRN": "100"},
             }
         },
     )
-    departments = _departments()
-    for code in ("TRN", "PSD"):
-        department = departments[code]
-        services.share_approve(
-            actor=_actor(f"head.{code.lower()}"),
-            version=version,
-            department=department,
-            fund_code=department.fund_codes[0] if department.fund_codes else "",
-        )
-    services.solicitation_publish(actor=_actor("officer"), solicitation=solicitation)
     _vendors_take_part(solicitation)
 
 
@@ -145,6 +140,62 @@ def _vendors_take_part(solicitation: Solicitation) -> None:
         "writing for everyone.",
     )
     services.addendum_acknowledge(actor=acme, addendum=addendum)
+    # Beacon has started its bid: one line priced, not submitted (the addendum is pending).
+    draft = bids.bid_start(actor=beacon, solicitation=solicitation)
+    bids.bid_save(actor=beacon, bid=draft, prices={"1": "2380.00"})
+
+
+def _approved_and_published(solicitation: Solicitation, method: str, inputs: dict) -> None:
+    version = services.cost_split_propose(
+        actor=_actor("officer"), solicitation=solicitation, method=method, inputs=inputs
+    )
+    departments = _departments()
+    for code in ("TRN", "PSD"):
+        department = departments[code]
+        services.share_approve(
+            actor=_actor(f"head.{code.lower()}"),
+            version=version,
+            department=department,
+            fund_code=department.fund_codes[0] if department.fund_codes else "",
+        )
+    services.solicitation_publish(actor=_actor("officer"), solicitation=solicitation)
+
+
+def _opened_streetlights() -> None:
+    """Published, bid on by both companies, then the demo's clock jumps: the deadline was ten
+    days ago, and the officer opened the bids (the opening runs here, not in a worker, so the
+    tabulation is there as soon as the seed ends)."""
+    solicitation = _joint_draft(
+        STREETLIGHTS,
+        "Replacing 120 sodium streetlights on River Road with LED fixtures and networked "
+        "controls: the lights serve traffic safety, the controls' cameras-ready poles also "
+        "serve Public Safety.",
+        Solicitation.Kind.IFB,
+        Category.TRAFFIC,
+    )
+    _line(solicitation, "LED streetlight fixture", 120, "420.00", "River Road")
+    _line(solicitation, "Networked lighting controller", 12, "900.00", "River Road")
+    _approved_and_published(solicitation, "percentage", {"percentages": {"TRN": "70", "PSD": "30"}})
+    offers = {
+        "vendor.acme": {"1": "398.00", "2": "870.00"},
+        "vendor.beacon": {"1": "405.50", "2": "815.00"},
+    }
+    for username, prices in offers.items():
+        company = _company(username)
+        bid = bids.bid_start(actor=company, solicitation=solicitation)
+        bid = bids.bid_save(actor=company, bid=bid, prices=prices)
+        name = f"{company.user.first_name} {company.user.last_name}".strip() or username
+        bids.bid_submit(actor=company, bid=bid, declaration=True, declared_name=name)
+    now = db_now().replace(microsecond=0)
+    Solicitation.objects.filter(pk=solicitation.pk).update(
+        publish_at=now - dt.timedelta(days=40),
+        published_at=now - dt.timedelta(days=40),
+        questions_due_at=now - dt.timedelta(days=25),
+        bids_due_at=now - dt.timedelta(days=10),
+        opening_at=now - dt.timedelta(days=10) + dt.timedelta(hours=2),
+    )
+    opening.opening_start(actor=_actor("officer"), solicitation=solicitation)
+    opening.opening_run(solicitation.pk)
 
 
 def _study_awaiting_approval() -> None:

@@ -1,6 +1,8 @@
 """Every read of procurement data that depends on who asks: tenant staff see their own
 municipality's solicitations in every state; the public sees published ones only."""
 
+from dataclasses import dataclass
+
 from django.db.models import (
     Case,
     CharField,
@@ -17,7 +19,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Concat, Now, NullIf, Trim
 
 from departments.tenancy import TenantActor
-from p3hub.errors import NotFound, get_or_not_found
+from p3hub.errors import NotFound, PermissionDenied, get_or_not_found
 from p3hub.models import AuditEvent
 from procurements.models import (
     Acknowledgement,
@@ -480,3 +482,200 @@ def answered_questions(solicitation: Solicitation):
         .only("id", "solicitation_id", "number", "text", "answer", "answered_at", "status")
         .order_by("number")
     )
+
+
+# --- bids (issue 11) -----------------------------------------------------------------------------
+
+
+def _bids():
+    from procurements.models import Bid
+
+    return Bid.objects.select_related("solicitation__municipality", "vendor")
+
+
+def vendor_bids(actor) -> QuerySet:
+    """The company's bids across cities, newest first, each with its latest receipt number
+    (one query for any number of bids)."""
+    from procurements.models import BidRevision
+
+    latest = BidRevision.objects.filter(bid=OuterRef("pk")).order_by("-number")
+    return (
+        _bids()
+        .filter(vendor=actor.vendor)
+        .annotate(latest_receipt=Subquery(latest.values("receipt_number")[:1]))
+        .order_by("-created_at", "-id")
+    )
+
+
+def vendor_bid_on(actor, solicitation: Solicitation):
+    """The company's live bid on `solicitation` (None when it has none: never bid, or
+    withdrew)."""
+    from procurements.models import Bid
+
+    return (
+        _bids()
+        .filter(vendor=actor.vendor, solicitation=solicitation)
+        .exclude(status=Bid.Status.WITHDRAWN)
+        .first()
+    )
+
+
+def vendor_bid_get(actor, pk):
+    """One of the company's own bids; NotFound for another company's, as for a missing one."""
+    return get_or_not_found(_bids().filter(vendor=actor.vendor), pk=pk)
+
+
+def bid_attachments_of(bid) -> QuerySet:
+    return bid.attachments.filter(removed_at__isnull=True).order_by("uploaded_at", "id")
+
+
+def vendor_bids_shown(actor) -> QuerySet:
+    """vendor_bids, each with what the API shows of it: its live attachments (as
+    bid_attachments_of lists them) as `live_attachments` and its solicitation's line items,
+    one query each for any number of bids."""
+    from procurements.models import BidAttachment
+
+    live = BidAttachment.objects.filter(removed_at__isnull=True).order_by("uploaded_at", "id")
+    return vendor_bids(actor).prefetch_related(
+        Prefetch("attachments", queryset=live, to_attr="live_attachments"),
+        "solicitation__line_items",
+    )
+
+
+def bid_attachment_get(bid, pk):
+    return get_or_not_found(bid_attachments_of(bid).select_related("bid__solicitation"), pk=pk)
+
+
+def bid_revisions_of(bid) -> QuerySet:
+    return bid.revisions.select_related("submitted_by").order_by("number")
+
+
+def vendor_receipt_get(actor, receipt_number: str):
+    """A receipt of the company's own bids by its number; NotFound for anyone else's."""
+    from procurements.models import BidRevision
+
+    revisions = BidRevision.objects.select_related(
+        "bid__solicitation__municipality", "bid__vendor", "submitted_by"
+    ).filter(bid__vendor=actor.vendor)
+    return get_or_not_found(revisions, receipt_number=str(receipt_number)[:40])
+
+
+# --- the opening and the tabulation (issue 11) ---------------------------------------------------
+
+OPENED_BIDS = ("opened", "responsive", "non_responsive")  # Bid.Status values after the opening
+
+
+@dataclass(frozen=True)
+class TabulationRow:
+    rank: int
+    bid: object
+    vendor_name: str
+    lines: list  # services.bids.PricedLine, in line order
+    total_minor: int
+    receipt_number: str
+    receipt_matches: bool
+
+
+@dataclass(frozen=True)
+class Tabulation:
+    """The opened bids, lowest total first (ties by submission time): vendors, totals and
+    each line's unit price, with whether each bid hashed to its receipt."""
+
+    solicitation: Solicitation
+    line_items: list
+    rows: list[TabulationRow]
+
+
+def tabulation_of(solicitation: Solicitation) -> Tabulation:
+    """Two queries whatever the number of bids. Before the opening there is none to show:
+    PermissionDenied, as the vault says."""
+    from procurements.models import Bid, BidRevision
+    from procurements.services.bids import priced_lines
+    from procurements.vault import SEALED_UNTIL_OPENING
+
+    if solicitation.opened_at is None:
+        raise PermissionDenied(SEALED_UNTIL_OPENING)
+    line_items = list(line_items_of(solicitation))
+    latest = BidRevision.objects.filter(bid=OuterRef("pk"), number=OuterRef("revision"))
+    bids = (
+        Bid.objects.filter(solicitation=solicitation, status__in=OPENED_BIDS)
+        .select_related("vendor")
+        .annotate(receipt_number=Subquery(latest.values("receipt_number")[:1]))
+        .order_by("total_minor", "submitted_at", "pk")
+    )
+    rows = []
+    for rank, bid in enumerate(bids, start=1):
+        prices = {
+            str(line["position"]): line["unit_price_minor"] for line in bid.opened_content["lines"]
+        }
+        lines, _total = priced_lines(line_items, prices)
+        rows.append(
+            TabulationRow(
+                rank=rank,
+                bid=bid,
+                vendor_name=bid.vendor.name,
+                lines=lines,
+                total_minor=bid.total_minor,
+                receipt_number=bid.receipt_number,
+                receipt_matches=bool(bid.receipt_matches),
+            )
+        )
+    return Tabulation(solicitation=solicitation, line_items=line_items, rows=rows)
+
+
+def vendor_tabulation_get(actor, municipality_slug, reference) -> Solicitation:
+    """A solicitation whose tabulation the company may read: one where its bid was opened;
+    NotFound otherwise (before the opening, for a company that did not bid)."""
+    from procurements.models import Bid
+
+    solicitation = vendor_solicitation_get(actor, municipality_slug, reference)
+    opened = Bid.objects.filter(
+        solicitation=solicitation, vendor=actor.vendor, status__in=OPENED_BIDS
+    )
+    if solicitation.opened_at is None or not opened.exists():
+        raise NotFound("Not found.")
+    return solicitation
+
+
+def public_tabulation_get(municipality, reference) -> Solicitation:
+    """A public solicitation's tabulation, where its municipality publishes tabulations and
+    the bids were opened; NotFound otherwise."""
+    solicitation = solicitation_public_get(municipality, reference)
+    if solicitation.opened_at is None or not municipality.bid_tabulation_public:
+        raise NotFound("Not found.")
+    return solicitation
+
+
+def bid_opening_of(solicitation: Solicitation):
+    """The opening's progress (None before anyone started it)."""
+    from procurements.models import BidOpening
+
+    return BidOpening.objects.filter(solicitation=solicitation).first()
+
+
+def bids_overview(solicitation: Solicitation) -> dict:
+    """What staff see of the bids (the page, its progress region, the API): how many arrived,
+    the opening's progress (None before it started) and, once opened, the tabulation; never
+    anything of a bid before the opening."""
+    from procurements.services.bids import bids_received
+
+    opened = solicitation.opened_at is not None
+    return {
+        "bids_received": bids_received(solicitation),
+        "opening": bid_opening_of(solicitation),
+        "tabulation": tabulation_of(solicitation) if opened else None,
+    }
+
+
+def vendor_has_opened_bid_here(actor, vendor) -> bool:
+    """settings.VENDOR_DOCUMENT_ACCESS: a municipality's staff may read a company's
+    certificates once one of its bids there was opened (before, they do not even learn that
+    it bid: invariant 2)."""
+    from procurements.models import Bid
+
+    return Bid.objects.filter(
+        vendor=vendor,
+        solicitation__municipality=actor.municipality,
+        solicitation__opened_at__isnull=False,
+        status__in=OPENED_BIDS,
+    ).exists()

@@ -3,7 +3,7 @@ departments; procurements adds its panels to them (settings.PAGE_PANELS)."""
 
 from django.urls import include, path
 
-from procurements.views import actions, approvals, manage, public, questions
+from procurements.views import actions, approvals, bids, manage, public, questions, tabulation
 
 # Actions on one solicitation of the workspace: POST, each to its own URL.
 solicitation_actions = [
@@ -50,6 +50,9 @@ solicitation_actions = [
     path("documents/new/", actions.DocumentAddView.as_view(), name="document-add"),
     path("addenda/new/", actions.AddendumPublishView.as_view(), name="addendum-publish"),
     path("publish/", actions.PublishView.as_view(), name="solicitation-publish"),
+    path("bids/", bids.TabulationView.as_view(), name="tabulation"),
+    path("bids/open/", bids.OpeningStartView.as_view(), name="bid-opening-start"),
+    path("bids/progress/", bids.OpeningProgressView.as_view(), name="bid-opening-progress"),
     path("cancel/", actions.CancelView.as_view(), name="solicitation-cancel"),
     path(
         "questions/<int:number>/answer/",
@@ -75,6 +78,11 @@ tenant_pages = [
         "solicitations/<str:reference>/documents/<int:pk>/",
         public.DocumentDownloadView.as_view(),
         name="solicitation-document",
+    ),
+    path(
+        "solicitations/<str:reference>/tabulation/",
+        tabulation.PublicTabulationView.as_view(),
+        name="solicitation-tabulation",
     ),
     path("manage/solicitations/", manage.ManageListView.as_view(), name="solicitation-manage-list"),
     path(

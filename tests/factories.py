@@ -242,3 +242,34 @@ def insurance(**changes) -> dict:
         "expires_on": in_days(200).isoformat(),
         "file": upload("liability.pdf"),
     } | changes
+
+
+# --- sealed bids ----------------------------------------------------------------------------------
+
+
+def bidding_companies(count: int, prefix: str = "Bidder") -> list:
+    """`count` companies with one active user each, straight into the tables; the VendorActor
+    of each (for tests that need many bids: the bids themselves go through the services)."""
+    from vendors.actor import VendorActor
+    from vendors.models import VendorUser
+
+    vendors = Vendor.objects.bulk_create(Vendor(name=f"{prefix} {n:03d}") for n in range(count))
+    users = User.objects.bulk_create(
+        User(username=f"{prefix.lower()}.{n:03d}", email=f"{prefix.lower()}{n}@example.org")
+        for n in range(count)
+    )
+    vendor_users = VendorUser.objects.bulk_create(
+        VendorUser(vendor=vendor, user=user) for vendor, user in zip(vendors, users, strict=True)
+    )
+    return [VendorActor.of(vendor_user) for vendor_user in vendor_users]
+
+
+def submitted_bid(company, solicitation, prices: dict):
+    """A bid of the VendorActor `company`, priced ({position: "amount"}) and submitted,
+    through the services."""
+    from procurements.services import bids
+
+    bid = bids.bid_start(actor=company, solicitation=solicitation)
+    bid = bids.bid_save(actor=company, bid=bid, prices=prices)
+    bids.bid_submit(actor=company, bid=bid, declaration=True, declared_name=company.user.username)
+    return bid

@@ -246,3 +246,36 @@ def queries_for_get(client, url: str) -> int:
         response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
     return len(captured)
+
+
+def race(jobs, *, wait_seconds: float = 30, run_seconds: float = 120) -> dict:
+    """Start every job at once (a barrier), each in its own thread with its own database
+    connection, closed after. Each job's result, or the ApplicationError it raised; anything
+    else fails the test (in the test's thread)."""
+    import threading
+
+    from django.db import connection
+
+    from p3hub.errors import ApplicationError
+
+    start, outcomes, crashes = threading.Barrier(len(jobs)), {}, []
+
+    def run(name, job) -> None:
+        try:
+            start.wait(timeout=wait_seconds)
+            outcomes[name] = job()
+        except ApplicationError as refused:
+            outcomes[name] = refused
+        except BaseException as error:
+            crashes.append((name, error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=item) for item in jobs.items()]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=run_seconds)
+    assert crashes == []
+    assert not any(thread.is_alive() for thread in threads)
+    return outcomes

@@ -79,9 +79,9 @@ def certificate_for_staff(actor, vendor_id, pk) -> Certificate:
     """A vendor's live certificate as a municipality's staff (`actor`, a TenantActor) may
     read it: only once the vendor takes part there, which each entry of
     settings.VENDOR_DOCUMENT_ACCESS decides (a dotted path of a callable
-    `(tenant_actor, vendor) -> bool`; any one granting is enough). The list is empty until
-    the bids app registers "the vendor has a bid in this municipality", so today every
-    member of staff gets NotFound, as for a vendor or certificate that does not exist."""
+    `(tenant_actor, vendor) -> bool`; any one granting is enough): the procurements app
+    grants it once one of the vendor's bids there was opened. Otherwise NotFound, as for a
+    vendor or certificate that does not exist."""
     vendor = get_or_not_found(Vendor.objects.all(), pk=vendor_id)
     grants = (import_string(path) for path in settings.VENDOR_DOCUMENT_ACCESS)
     if not any(grant(actor, vendor) for grant in grants):

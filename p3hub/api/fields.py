@@ -131,3 +131,17 @@ class LocalDateTimeField(serializers.DateTimeField):
         if not 1900 <= parsed.astimezone(dt.UTC).year <= 9000:
             self.fail("out_of_range")
         return parsed
+
+
+@extend_schema_field({"type": "string", "format": "binary"})
+class FileInput(serializers.FileField):
+    """A file part of a multipart body, handed to the service as it came: the service refuses
+    a missing, empty, oversize or wrong-type file in its own words (p3hub.files.check_upload)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_null", True)
+        kwargs.setdefault("default", None)
+        kwargs.setdefault("allow_empty_file", True)
+        kwargs.setdefault("validators", service_codes("required", "too_large", "file_type"))
+        super().__init__(**kwargs)

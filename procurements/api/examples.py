@@ -146,6 +146,7 @@ SOLICITATION_DETAIL = {
     "estimated_total": "12400.00",
     "current_split": {"number": 1, "status": "proposed"},
     "moves": ["cancel"],
+    "bids_received": 0,
 }
 SOLICITATION_CREATE = {
     "kind": "RFP",

@@ -3,7 +3,14 @@ versioned cost splits with each department's share (DESIGN.md sections 3, 4 and 
 per resource. Each status has its lifecycle table beside the field (p3hub.lifecycle)."""
 
 from procurements.models.addenda import Acknowledgement, Addendum
-from procurements.models.bids import Bid, BidAttachment, BidRevision, LateAttempt, SolicitationKey
+from procurements.models.bids import (
+    Bid,
+    BidAttachment,
+    BidOpening,
+    BidRevision,
+    LateAttempt,
+    SolicitationKey,
+)
 from procurements.models.common import OFFICERS_ONLY
 from procurements.models.cost_splits import CostSplitShare, CostSplitVersion, ShareChange
 from procurements.models.participations import Participation
@@ -23,6 +30,7 @@ __all__ = [
     "Addendum",
     "Bid",
     "BidAttachment",
+    "BidOpening",
     "BidRevision",
     "CostSplitShare",
     "CostSplitVersion",

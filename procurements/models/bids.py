@@ -99,6 +99,11 @@ class Bid(models.Model):
     # The latest submitted revision's number (0: never submitted).
     revision = models.PositiveIntegerField(default=0)
     submitted_at = models.DateTimeField(null=True, blank=True)  # of the latest revision
+    # Written once, by the opening (never before): the latest revision as decrypted, its
+    # total in minor units and whether it hashes to the receipt the company was given.
+    opened_content = models.JSONField(null=True, blank=True, editable=False)
+    total_minor = models.BigIntegerField(null=True, blank=True, editable=False)
+    receipt_matches = models.BooleanField(null=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -174,6 +179,35 @@ class BidAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class BidOpening(models.Model):
+    """The opening of a solicitation's bids, once: who asked (None: the chronograph), when it
+    started and finished, and how far it got (the page polls it while it runs)."""
+
+    solicitation = models.OneToOneField(
+        Solicitation, on_delete=models.CASCADE, related_name="bid_opening"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    requested_at = models.DateTimeField()  # by the database clock
+    bids_total = models.PositiveIntegerField(default=0)
+    bids_opened = models.PositiveIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Opening of {self.solicitation_id}"
+
+    @property
+    def percent(self) -> int:
+        if self.finished_at is not None or not self.bids_total:
+            return 100 if self.finished_at is not None else 0
+        return min(99, self.bids_opened * 100 // self.bids_total)
 
 
 class LateAttempt(models.Model):

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 
 from departments.models import Department, Municipality
 from p3hub.audit import Verb
@@ -147,6 +148,22 @@ class Solicitation(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     # When its bids were opened (procurements.vault reads none before).
     opened_at = models.DateTimeField(null=True, blank=True)
+    # The chronograph (STYLE.md 10): when the next timed event is due, derived by the database
+    # from the status and the key dates: a scheduled one's release, a published one's
+    # closing, a closed one's opening. One indexed sweep takes the rows past it.
+    next_check_at = models.GeneratedField(
+        expression=models.Case(
+            models.When(status="scheduled", then=models.F("publish_at")),
+            models.When(status="published", then=models.F("bids_due_at")),
+            models.When(
+                status="closed",
+                then=Coalesce(models.F("opening_at"), models.F("bids_due_at")),
+            ),
+            default=None,
+        ),
+        output_field=models.DateTimeField(null=True),
+        db_persist=True,
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -165,6 +182,11 @@ class Solicitation(models.Model):
             models.Index(fields=["status", "-published_at"], name="solicitation_public"),
             # The deadline sweep: published solicitations by bid deadline.
             models.Index(fields=["status", "bids_due_at"], name="solicitation_due"),
+            models.Index(
+                fields=["next_check_at"],
+                condition=models.Q(next_check_at__isnull=False),
+                name="solicitation_next_check",
+            ),
             # The public lists (home, a city's list, the public API) newest first, over the
             # states the public may see (Solicitation.PUBLIC, and scheduled and cancelled ones,
             # which selectors._public_now narrows by date; Meta cannot see the class's names):

@@ -20,6 +20,7 @@ from procurements.serializers.common import (
 from procurements.serializers.criteria import CriterionSerializer
 from procurements.serializers.line_items import LineItemSerializer
 from procurements.serializers.participations import ParticipationSerializer
+from procurements.services.bids import bids_received
 from vendors.categories import Category
 
 
@@ -101,6 +102,10 @@ class SolicitationDetailSerializer(SolicitationSerializer):
         help_text="What stops publishing now, each with the field to edit (empty: it can be "
         "published by an officer once it is approved)."
     )
+    bids_received = serializers.SerializerMethodField(
+        help_text="How many bids arrived: all staff learn of the bids before the opening "
+        "(.../bids/ has the opening and the tabulation)."
+    )
 
     class Meta(SolicitationSerializer.Meta):
         fields = [
@@ -114,8 +119,12 @@ class SolicitationDetailSerializer(SolicitationSerializer):
             "current_split",
             "moves",
             "publish_blockers",
+            "bids_received",
         ]
         read_only_fields = fields
+
+    def get_bids_received(self, solicitation) -> int:
+        return bids_received(solicitation)
 
     @extend_schema_field(
         {

@@ -13,14 +13,15 @@ city's staff learn how many bids arrived, not from whom, before the opening.
 """
 
 import hashlib
-import json
 from collections.abc import Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
+from django.views.decorators.debug import sensitive_variables
 
 from p3hub.audit import Verb
 from p3hub.cleaning import clean_text
@@ -31,6 +32,7 @@ from p3hub.formatting import format_datetime
 from p3hub.mail import email_people
 from p3hub.money import MoneyError, parse_amount
 from procurements import vault
+from procurements.allocation import line_amount_minor
 from procurements.models import Bid, BidAttachment, BidRevision, LateAttempt, Solicitation
 from procurements.services.addenda import open_for_bids, unacknowledged_addenda
 from procurements.services.line_items import MAX_UNIT_PRICE_MINOR
@@ -123,6 +125,7 @@ def bid_start(*, actor: VendorActor, solicitation: Solicitation) -> Bid:
             raise ValidationFailed(ALREADY_BIDDING, code="unique") from None
 
 
+@sensitive_variables()
 def _clean_prices(solicitation: Solicitation, prices, checks: Checks) -> dict[str, int]:
     """{line position: unit price in minor units} for the lines given, each refused by name
     (`prices.<position>`): not a line of the solicitation, not an amount, zero or less, more
@@ -155,18 +158,30 @@ def _clean_prices(solicitation: Solicitation, prices, checks: Checks) -> dict[st
     return cleaned
 
 
+@sensitive_variables()
 def _draft(actor: VendorActor, bid: Bid) -> dict:
     if bid.sealed_draft is None:
         return {"prices": {}}
     return vault.open_own(actor, bid, bid.sealed_draft)
 
 
+@sensitive_variables()
 def bid_draft(*, actor: VendorActor, bid: Bid) -> dict:
     """The company's own draft, {"prices": {position: minor units}}, decrypted for that
     company only (NotFound for anyone else)."""
     return _draft(actor, bid)
 
 
+@sensitive_variables()
+def bid_drafts(*, actor: VendorActor, bids) -> dict[int, dict]:
+    """The company's own drafts of several bids, {bid pk: {"prices": {position: minor
+    units}}} (no prices yet: empty), decrypted for that company only, with one query for
+    their data keys whatever their number."""
+    opened = vault.open_own_drafts(actor, bids)
+    return {bid.pk: opened.get(bid.pk, {"prices": {}}) for bid in bids}
+
+
+@sensitive_variables()
 def bid_save(*, actor: VendorActor, bid: Bid, prices) -> Bid:
     """The company sets unit prices on its bid's draft; every price at fault is named at
     once and nothing is saved then. A submitted bid's draft becomes its next revision when
@@ -186,6 +201,7 @@ def bid_save(*, actor: VendorActor, bid: Bid, prices) -> Bid:
         return bid
 
 
+@sensitive_variables()
 def bid_attach(*, actor: VendorActor, bid: Bid, title, file: UploadedFile | None):
     """The company attaches a file to its bid (a technical proposal, a form): the document
     kinds, within the upload limit, stored sealed through the storage API."""
@@ -218,6 +234,7 @@ def bid_attach(*, actor: VendorActor, bid: Bid, title, file: UploadedFile | None
         return attachment
 
 
+@sensitive_variables()
 def canonical_content(bid: Bid, revision: int, draft: dict, attachments, declared_name) -> dict:
     """What a receipt's SHA-256 covers: every line price and every attachment's SHA-256."""
     solicitation = bid.solicitation
@@ -239,10 +256,11 @@ def canonical_content(bid: Bid, revision: int, draft: dict, attachments, declare
     }
 
 
+@sensitive_variables()
 def content_sha256(content: dict) -> str:
-    """The SHA-256 of the canonical serialisation: sorted keys, no spaces, UTF-8."""
-    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    """The SHA-256 of the canonical serialisation (vault.canonical_json: sorted keys, no
+    spaces, UTF-8)."""
+    return hashlib.sha256(vault.canonical_json(content)).hexdigest()
 
 
 def _receipt(actor, bid: Bid, kind: str, now, *, content=None, declared_name="") -> BidRevision:
@@ -266,6 +284,7 @@ def _receipt(actor, bid: Bid, kind: str, now, *, content=None, declared_name="")
     return revision
 
 
+@sensitive_variables()
 def bid_submit(*, actor: VendorActor, bid: Bid, declaration, declared_name) -> BidRevision:
     """The company submits its bid, or a revision of a submitted one (the old revision is
     kept): every line priced, the declaration confirmed with the typed name of the person
@@ -346,3 +365,118 @@ def bids_received(solicitation: Solicitation) -> int:
     opening."""
     counted = (Status.SUBMITTED, Status.OPENED, Status.RESPONSIVE, Status.NON_RESPONSIVE)
     return solicitation.bids.filter(status__in=counted).count()
+
+
+def bid_detach(*, actor: VendorActor, attachment: BidAttachment) -> BidAttachment:
+    """The company takes an attachment off its bid before the deadline (the file stays, as
+    submitted revisions may list it; the next submission does not)."""
+    with _while_bidding_open(actor, attachment.bid.solicitation, "detach") as (_held, now):
+        bid = _own(actor, attachment.bid)
+        if bid.status not in EDITABLE:
+            raise InvalidTransition(f"This bid is {bid.get_status_display().lower()}.")
+        updated = BidAttachment.objects.filter(
+            pk=attachment.pk, bid=bid, removed_at__isnull=True
+        ).update(removed_at=now)
+        if not updated:
+            raise NotFound("Not found.")
+        attachment.removed_at = now
+        return attachment
+
+
+@sensitive_variables()
+def bid_attachment_content(*, actor, attachment: BidAttachment) -> bytes:
+    """The attachment's plaintext: for the bidding company at any time, for anyone the
+    caller's selectors let see the bid once its solicitation was opened; else the vault
+    refuses (NotFound for another company, PermissionDenied before the opening)."""
+    bid = attachment.bid
+    with attachment.file.open("rb") as stored:
+        sealed = stored.read()
+    if getattr(actor, "vendor", None) is not None:
+        # A company reads its own bid's files only: another's is NotFound, opened or not, as
+        # PermissionDenied would tell it that the file exists.
+        return vault.open_own_file(actor, bid, sealed, attachment_id=attachment.sha256)
+    return vault.open_opened_file(bid, sealed, attachment_id=attachment.sha256)
+
+
+@sensitive_variables()
+def _revision_content(actor, revision: BidRevision) -> dict:
+    bid = revision.bid
+    if bid.solicitation.opened_at is not None:
+        return vault.open_opened(bid, revision.sealed_content, revision=revision.number)
+    return vault.open_own(actor, bid, revision.sealed_content, revision=revision.number)
+
+
+@sensitive_variables()
+def receipt_document(*, actor, revision: BidRevision) -> dict:
+    """The downloadable receipt: its number, the database time, the SHA-256 and the
+    canonical content it covers (the company's own prices: only the company, or anyone once
+    opened, may have it). Hashing `content` as content_sha256 does gives `sha256`."""
+    document = {
+        "receipt_number": revision.receipt_number,
+        "kind": revision.kind,
+        "solicitation": revision.bid.solicitation.reference,
+        "municipality": revision.bid.solicitation.municipality.slug,
+        "submitted_at": revision.submitted_at.isoformat(),
+        "sha256": revision.content_sha256 or None,
+        "hash_method": "SHA-256 of the JSON of `content` with sorted keys, no spaces, UTF-8",
+    }
+    if revision.sealed_content is not None:
+        document["content"] = _revision_content(actor, revision)
+    return document
+
+
+@dataclass(frozen=True)
+class ReceiptCheck:
+    """Whether what the platform holds (and, once opened, what was opened) hashes to the
+    receipt, and whether a SHA-256 the checker brought is the receipt's."""
+
+    receipt_number: str
+    submitted_at: object
+    sha256: str
+    opened: bool
+    content_matches: bool | None
+    given_matches: bool | None
+
+
+@sensitive_variables()
+def receipt_check(*, actor, revision: BidRevision, sha256: str = "") -> ReceiptCheck:
+    """Check a receipt: the stored revision decrypted (by its company before the opening, by
+    anyone with access to the bid after) is hashed again and compared with the receipt's
+    SHA-256; a withdrawal's receipt covers no content (None)."""
+    content_matches = None
+    if revision.sealed_content is not None:
+        content = _revision_content(actor, revision)
+        content_matches = content_sha256(content) == revision.content_sha256
+    given = (sha256 or "").strip().lower()
+    return ReceiptCheck(
+        receipt_number=revision.receipt_number,
+        submitted_at=revision.submitted_at,
+        sha256=revision.content_sha256,
+        opened=revision.bid.solicitation.opened_at is not None,
+        content_matches=content_matches,
+        given_matches=(given == revision.content_sha256) if given else None,
+    )
+
+
+@dataclass(frozen=True)
+class PricedLine:
+    """A line item with the bid's unit price on it (None while unpriced) and its total."""
+
+    line: object
+    unit_price_minor: int | None
+    total_minor: int | None
+
+
+@sensitive_variables()
+def priced_lines(line_items, prices: Mapping[str, int]) -> tuple[list[PricedLine], int | None]:
+    """Each line item with its unit price from `prices` ({position: minor units}, a draft's
+    or an opened bid's) and quantity x price; and the bid total, None until every line is
+    priced. The total is always computed here, never typed."""
+    rows = []
+    for line in line_items:
+        unit = prices.get(str(line.position))
+        total = None if unit is None else line_amount_minor(line.quantity, unit)
+        rows.append(PricedLine(line=line, unit_price_minor=unit, total_minor=total))
+    if any(row.total_minor is None for row in rows):
+        return rows, None
+    return rows, sum(row.total_minor for row in rows)

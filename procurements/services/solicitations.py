@@ -6,7 +6,6 @@ import itertools
 from typing import NamedTuple
 
 from django.db import transaction
-from django.db.models import Q
 from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
@@ -349,9 +348,9 @@ def solicitations_release_due(*, batch: int = 500) -> int:
     with transaction.atomic():
         due = list(
             Solicitation.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(status=Status.SCHEDULED, publish_at__lte=Now())
+            .filter(status=Status.SCHEDULED, next_check_at__lte=Now())
             .select_related("municipality", "created_by")
-            .order_by("publish_at", "pk")[:batch]
+            .order_by("next_check_at", "pk")[:batch]
         )
         for solicitation in due:
             lifecycle.apply(solicitation, "release", actor=_system(solicitation))
@@ -370,7 +369,8 @@ def solicitations_close_due(*, batch: int = 500) -> int:
         due = list(
             Solicitation.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(
-                Q(status=Status.PUBLISHED) | Q(status=Status.SCHEDULED, publish_at__lte=Now()),
+                status__in=(Status.PUBLISHED, Status.SCHEDULED),
+                next_check_at__lte=Now(),
                 bids_due_at__lte=Now(),
             )
             .select_related("municipality", "created_by")

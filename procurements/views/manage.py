@@ -14,6 +14,7 @@ from p3hub.money import format_amount
 from procurements import forms, selectors, services
 from procurements.checklist import checklist
 from procurements.models import CostSplitVersion, Participation, Question, Solicitation
+from procurements.services.bids import bids_received
 from procurements.views.base import (
     HISTORY_LIMIT,
     FilteredListMixin,
@@ -108,6 +109,7 @@ class SolicitationDetailView(SolicitationMixin, TemplateView):
             questions=list(selectors.questions_for_staff(self.actor, solicitation)),
             addenda=list(selectors.addenda_for_staff(solicitation)),
             addendum_open=services.open_for_bids(solicitation, db_now()),
+            bids_received=self.bids_received(),
         )
         unanswered = [q for q in kwargs["questions"] if q.status == Question.Status.ASKED]
         for question in unanswered:
@@ -121,6 +123,13 @@ class SolicitationDetailView(SolicitationMixin, TemplateView):
             current=current,
         )
         return super().get_context_data(**kwargs)
+
+    def bids_received(self) -> int | None:
+        """How many bids arrived (all staff may know the count); None before publication,
+        when there can be none."""
+        if self.solicitation.published_at is None:
+            return None
+        return bids_received(self.solicitation)
 
     def publish_blockers(self) -> list[dict]:
         """What the status panel says stops publishing, each with a link to what to edit."""

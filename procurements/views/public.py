@@ -1,14 +1,14 @@
 """Public pages (no login): a municipality's published solicitations and one solicitation,
 its documents. The home page's list is a panel (procurements.panels)."""
 
-from django.http import FileResponse, Http404
-from django.utils.cache import patch_cache_control
+from django.http import Http404
 from django.views import View
 from django.views.generic import TemplateView
 
 from departments.tenancy import tenant_actor_for
 from departments.views.base import MunicipalityPage, get_or_404
 from p3hub.errors import NotFound
+from p3hub.files import download_response
 from procurements import selectors
 from procurements.models import Solicitation
 from procurements.views.base import PUBLIC_STATUSES, FilteredListMixin, solicitation_facts
@@ -56,17 +56,12 @@ class DocumentDownloadView(MunicipalityPage, View):
     def get(self, request, municipality_slug, reference, pk):
         solicitation, public = self._solicitation(request, reference)
         document = get_or_404(selectors.document_get, solicitation, pk)
-        response = FileResponse(
+        response = download_response(
             document.file.open("rb"),
-            as_attachment=True,  # never rendered in our origin, whatever it contains
-            filename=document.file_name,
+            file_name=document.file_name,
             content_type=document.content_type,
+            private=not public,  # a published document may be cached like the page
         )
-        # Nor guessed at, nor allowed to run anything should a browser open it after all.
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        if not public:
-            patch_cache_control(response, private=True, no_store=True)
         return response
 
     def _solicitation(self, request, reference) -> tuple[Solicitation, bool]:

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from departments.views.base import ServiceFormMixin, get_or_404, render_in_zone
 from p3hub.clock import db_now
-from p3hub.formatting import zone_name
+from p3hub.formatting import time_left, zone_name
 from p3hub.forms import NoInputForm, ServiceForm
 from procurements import selectors, services
 from procurements.services.questions import QUESTION_LIMIT, questions_closed_message
@@ -29,25 +29,41 @@ class QuestionForm(ServiceForm):
     )
 
 
-class VendorSolicitationView(VendorTemplatePage):
-    """One solicitation the public can see, as a company reads it in the portal; a draft or
-    a missing one is 404. Dates in the city's time zone."""
+def your_bid(actor, solicitation, now) -> dict:
+    """The page's "Your bid" section: the company's live bid with its latest receipt, or
+    whether one may be prepared; the time left counted by the database clock."""
+    bid = selectors.vendor_bid_on(actor, solicitation)
+    return {
+        "bid": bid,
+        "bid_receipt": selectors.bid_revisions_of(bid).last() if bid else None,
+        "bidding_open": services.open_for_bids(solicitation, now),
+        "time_left": time_left(solicitation.bids_due_at, now),
+    }
 
-    template_name = "procurements/vendor/solicitation.html"
+
+class VendorSolicitationPage(VendorTemplatePage):
+    """A portal page about one city's solicitation (`<city>/<reference>/` in the URL), found
+    by `find` (404 for what the company may not see), rendered in the city's time zone."""
+
     section = "solicitations"
+    find = staticmethod(selectors.vendor_solicitation_get)
 
     def load_objects(self):
         self.solicitation = get_or_404(
-            selectors.vendor_solicitation_get,
-            self.actor,
-            self.kwargs["municipality_slug"],
-            self.kwargs["reference"],
+            self.find, self.actor, self.kwargs["municipality_slug"], self.kwargs["reference"]
         )
 
     def get(self, request, *args, **kwargs):
         # In the city's zone, known once load_objects has fetched the solicitation.
         parent = super().get
         return render_in_zone(self.solicitation.municipality.zone, lambda: parent(request))
+
+
+class VendorSolicitationView(VendorSolicitationPage):
+    """One solicitation the public can see, as a company reads it in the portal; a draft or
+    a missing one is 404. Dates in the city's time zone."""
+
+    template_name = "procurements/vendor/solicitation.html"
 
     def page_url(self, fragment: str = "") -> str:
         solicitation = self.solicitation
@@ -59,8 +75,10 @@ class VendorSolicitationView(VendorTemplatePage):
     def get_context_data(self, **kwargs):
         solicitation = self.solicitation
         municipality = solicitation.municipality
+        now = db_now()
         kwargs.setdefault("ask_form", QuestionForm())
         kwargs.update(solicitation_facts(solicitation))
+        kwargs.update(your_bid(self.actor, solicitation, now))
         kwargs.update(
             municipality=municipality,
             currency=municipality.currency,
@@ -68,12 +86,12 @@ class VendorSolicitationView(VendorTemplatePage):
             following=selectors.vendor_follows(self.actor, solicitation),
             my_questions=list(selectors.vendor_questions_on(self.actor, solicitation)),
             questions=list(selectors.answered_questions(solicitation)),
-            questions_closed=questions_closed_message(solicitation, db_now()),
+            questions_closed=questions_closed_message(solicitation, now),
             page_url=self.page_url(),
             addenda=list(
                 selectors.with_acknowledgement(selectors.addenda_of(solicitation), self.vendor)
             ),
-            addendum_open=services.open_for_bids(solicitation, db_now()),
+            addendum_open=services.open_for_bids(solicitation, now),
         )
         return super().get_context_data(**kwargs)
 

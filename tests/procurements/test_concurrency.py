@@ -2,51 +2,22 @@
 never let a superseded version's approvals publish the solicitation; officers creating at once
 never share a reference number. Real threads, each with its own database connection."""
 
-import threading
 from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from p3hub.errors import ApplicationError, InvalidTransition
 from procurements import selectors, services
 from procurements.models import CostSplitVersion, Solicitation
 from procurements.services.cost_splits import basis_of
 from tests.factories import build_cameras, line_item_split
-from tests.helpers import require_postgresql
+from tests.helpers import race, require_postgresql
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 Status = Solicitation.Status
 ROUNDS = 6
-
-
-def race(jobs: dict[str, Callable[[], object]]) -> dict[str, object]:
-    """Start every job at once (a barrier); each thread uses and then closes its own
-    connection. Returns each job's result or the ApplicationError it raised; anything else
-    fails the test."""
-    start, outcomes, crashes = threading.Barrier(len(jobs)), {}, []
-
-    def run(name: str, job: Callable[[], object]) -> None:
-        try:
-            start.wait(timeout=10)
-            outcomes[name] = job()
-        except ApplicationError as refused:
-            outcomes[name] = refused
-        except BaseException as error:  # reported in the test's thread
-            crashes.append((name, error))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=item) for item in jobs.items()]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert crashes == []
-    assert not any(thread.is_alive() for thread in threads)
-    return outcomes
 
 
 def assert_consistent(solicitation, outcomes) -> None:

@@ -56,7 +56,7 @@ def test_the_sweep_records_closed_once(published):
     pass_the_deadline(published)
     events = AuditEvent.objects.count()
 
-    assert tasks.solicitations_close_due.delay().get() == 1
+    assert tasks.chronograph.delay().get()["closed"] == 1
 
     published.refresh_from_db()
     assert published.status == "closed"

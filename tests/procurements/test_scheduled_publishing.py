@@ -118,9 +118,9 @@ def test_the_release_sweep_records_it_once_and_the_heads_hear_once(
     mailoutbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert tasks.solicitations_release_due.delay().get() == 1
+        assert tasks.chronograph.delay().get()["released"] == 1
     with django_capture_on_commit_callbacks(execute=True):
-        assert tasks.solicitations_release_due.delay().get() == 0  # a retry, a second worker
+        assert tasks.chronograph.delay().get()["released"] == 0  # a retry, a second worker
 
     stored = Solicitation.objects.get(pk=scheduled.pk)
     assert stored.status == "published"
@@ -195,7 +195,6 @@ def test_the_staff_pages_say_scheduled_for_the_date_in_the_zone(scheduled, clien
     assert "it becomes public then, by itself" in workspace.content.decode()
 
 
-def test_the_release_task_is_on_the_beat_schedule(settings):
+def test_the_chronograph_is_on_the_beat_schedule(settings):
     tasks_run = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert "procurements.tasks.solicitations_release_due" in tasks_run
-    assert "procurements.tasks.solicitations_close_due" in tasks_run
+    assert "procurements.tasks.chronograph" in tasks_run

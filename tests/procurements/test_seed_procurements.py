@@ -1,5 +1,6 @@
-"""The demo seed's solicitations (DESIGN.md 8, issue 4): one published joint solicitation and
-one awaiting approval, made through the services, and a second seed changes nothing."""
+"""The demo seed's solicitations (DESIGN.md 8, issues 4 and 11): one published joint
+solicitation with Beacon's draft bid, one opened with both companies' bids, one awaiting
+approval, made through the services, and a second seed changes nothing."""
 
 import io
 
@@ -10,8 +11,8 @@ from departments.tenancy import tenant_actor_for
 from p3hub.audit import audit_chain_keys, audit_chain_verify
 from p3hub.models import AuditEvent
 from procurements import selectors
-from procurements.demo import CAMERAS, STUDY
-from procurements.models import Solicitation
+from procurements.demo import CAMERAS, STREETLIGHTS, STUDY
+from procurements.models import Bid, Solicitation
 from tests.helpers import every_row_count
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +42,31 @@ def test_the_cameras_are_published_with_both_approvals():
     }
     assert decided == {("TRN", "head.trn"), ("PSD", "head.psd")}
     assert cameras in selectors.solicitations_public()
+
+
+def test_beacon_has_a_draft_on_the_cameras_and_nobody_sees_a_price():
+    seed()
+    cameras = Solicitation.objects.get(municipality__slug="riverton", title=CAMERAS)
+    drafts = Bid.objects.filter(solicitation=cameras)
+    assert [(bid.vendor.name, bid.status) for bid in drafts] == [
+        ("Beacon Safety Technologies", "draft")
+    ]
+    assert drafts.get().total_minor is None and cameras.opened_at is None
+
+
+def test_the_streetlights_were_opened_with_both_bids_in_the_tabulation():
+    seed()
+    lights = Solicitation.objects.get(municipality__slug="riverton", title=STREETLIGHTS)
+    assert lights.status == Solicitation.Status.OPENED
+    assert lights.bids_due_at < lights.opened_at
+    table = selectors.tabulation_of(lights)
+    assert [row.vendor_name for row in table.rows] == [
+        "Acme Traffic Systems",  # 120 x 398.00 + 12 x 870.00 = 58,200.00
+        "Beacon Safety Technologies",  # 120 x 405.50 + 12 x 815.00 = 58,440.00
+    ]
+    assert [row.total_minor for row in table.rows] == [5_820_000, 5_844_000]
+    assert all(row.receipt_matches for row in table.rows)
+    assert lights.municipality.bid_tabulation_public
 
 
 def test_the_study_awaits_head_trn_with_an_in_kind_contribution(personas):

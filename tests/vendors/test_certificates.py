@@ -261,7 +261,7 @@ def test_a_removed_certificate_is_kept_but_no_longer_listed_nor_downloadable(
     assert response.status_code == 302 and response["Location"] == LIST
     acme_certificate.refresh_from_db()
     assert acme_certificate.removed_at is not None  # kept, not deleted
-    assert Path(acme_certificate.file.path).exists()
+    assert acme_certificate.file.storage.exists(acme_certificate.file.name)
     event = AuditEvent.objects.get(verb=Verb.CERTIFICATE_REMOVE)
     assert event.after["file_name"] == "liability.pdf"
     assert client.get(f"/vendor/certificates/{acme_certificate.pk}/file/").status_code == 404
@@ -322,7 +322,7 @@ def test_staff_get_404_on_a_vendors_certificate_until_an_access_callable_grants_
     url = f"/riverton/vendors/{vendor.pk}/certificates/{acme_certificate.pk}/file/"
     officer = signed_in(personas, "officer")
 
-    assert officer.get(url).status_code == 404  # no bids app yet: nobody grants access
+    assert officer.get(url).status_code == 404  # Acme has no opened bid in riverton
 
     settings.VENDOR_DOCUMENT_ACCESS = ["tests.vendors.test_certificates.grant_every_municipality"]
     granted = officer.get(url)

@@ -17,7 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from p3hub.api.fields import AMOUNT_SCHEMA, service_codes, text_input
+from p3hub.api.fields import AMOUNT_SCHEMA, FileInput, service_codes, text_input
 from p3hub.files import kinds_list, megabytes
 from p3hub.money import from_minor
 from vendors import selectors, services
@@ -27,20 +27,6 @@ from vendors.services.certificates import CERTIFICATE_KINDS, certificate_day
 from vendors.views.certificates import certificate_file_response
 
 Kind = Certificate.Kind
-
-
-@extend_schema_field({"type": "string", "format": "binary"})
-class FileInput(serializers.FileField):
-    """A file part of the multipart body, handed to the service as it came (which refuses a
-    missing or empty one, and any kind but PDF, PNG or JPEG, in its own words)."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("allow_null", True)
-        kwargs.setdefault("default", None)
-        kwargs.setdefault("allow_empty_file", True)
-        kwargs.setdefault("validators", service_codes("required", "too_large", "file_type"))
-        super().__init__(**kwargs)
 
 
 class CertificateInput(serializers.Serializer):

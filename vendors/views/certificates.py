@@ -6,13 +6,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django import forms
-from django.http import FileResponse
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 from django.views import View
 
 from departments.views.base import TenantViewMixin, get_or_404
 from departments.views.confirm import ConfirmActionMixin
+from p3hub.files import download_response
 from p3hub.forms import NoInputForm, OpenChoiceField, ServiceForm, TextInput, describe_file_field
 from p3hub.money import format_money
 from vendors import selectors, services
@@ -86,19 +85,13 @@ def certificate_rows(certificates, today: dt.date) -> list[CertificateRow]:
     return rows
 
 
-def certificate_file_response(certificate: Certificate) -> FileResponse:
-    """The file streamed from storage as an attachment, never rendered in our origin nor
-    sniffed, nor kept by any cache."""
-    response = FileResponse(
+def certificate_file_response(certificate: Certificate):
+    """The certificate's file streamed from storage as a private attachment."""
+    return download_response(
         certificate.file.open("rb"),
-        as_attachment=True,
-        filename=certificate.file_name,
+        file_name=certificate.file_name,
         content_type=certificate.content_type,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    patch_cache_control(response, private=True, no_store=True)
-    return response
 
 
 class CertificateListView(VendorTemplatePage):
@@ -192,7 +185,8 @@ class CertificateDownloadView(VendorPage, View):
 
 class StaffCertificateDownloadView(TenantViewMixin, View):
     """A municipality's staff fetch a vendor's certificate where settings.
-    VENDOR_DOCUMENT_ACCESS lets them (once the vendor bids there); 404 otherwise."""
+    VENDOR_DOCUMENT_ACCESS lets them (once a bid of the vendor there was opened); 404
+    otherwise."""
 
     def load_objects(self):
         self.certificate = get_or_404(
