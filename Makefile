@@ -3,6 +3,8 @@ SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
+# Test processes in parallel (pytest-xdist, one test file per process at a time): a core each.
+TEST_PROCESSES ?= $(shell nproc 2>/dev/null || echo 2)
 PORT ?= 8000
 # Debian packages: Chromium for browser tests, pango/harfbuzz for WeasyPrint, poppler for PDF checks.
 APT_PACKAGES := chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core poppler-utils
@@ -51,7 +53,7 @@ demo-reset: install
 	@echo "The demo is reset. Start it with: make run"
 
 test: system-deps install-dev
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_PROCESSES) --dist loadfile $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

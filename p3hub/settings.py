@@ -12,6 +12,7 @@ import datetime as dt
 import os
 import re
 import secrets
+import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
 
@@ -363,6 +364,16 @@ DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "P3 Hub <no-reply@p3hub.local>
 # and worker share one settings module, so data_folder_in and data_folder_out are one folder).
 REDIS_URL = envstr("REDIS_URL")
 CELERY_QUEUE_DIR = VAR_DIR / "celery"
+# The test suite runs in parallel processes (pytest-xdist names them gw0, gw1, ...): each gets
+# its own Redis database and queue folder, so one's cache clears, throttle counts and queued
+# tasks never reach another (the workers and servers a test starts inherit the name).
+TEST_PROCESS = os.environ.get("PYTEST_XDIST_WORKER", "")
+if TEST_PROCESS.startswith("gw") and TEST_PROCESS[2:].isdigit():
+    CELERY_QUEUE_DIR = CELERY_QUEUE_DIR / TEST_PROCESS
+    if REDIS_URL:
+        _redis = urllib.parse.urlsplit(REDIS_URL)
+        _database = (int(_redis.path.strip("/") or 0) + 1 + int(TEST_PROCESS[2:])) % 16
+        REDIS_URL = urllib.parse.urlunsplit(_redis._replace(path=f"/{_database}"))
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
