@@ -46,6 +46,8 @@ def pytest_sessionstart(session):
 @pytest.fixture(autouse=True)
 def _eager_celery_and_clean_cache(request, settings):
     """Unit tests run tasks eagerly; tests marked `worker` use a real worker instead."""
+    from celery._state import _set_task_join_will_block
+
     from p3hub.celery import app
 
     eager = "worker" not in request.keywords
@@ -57,6 +59,10 @@ def _eager_celery_and_clean_cache(request, settings):
         # tests/p3hub/test_throttle_processes.py run servers on the real store.
         settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     app.conf.task_always_eager = eager
+    # An eager task marks joins as blocking while it runs and restores the mark after, in one
+    # global: eager tasks racing in threads (the races' tests) can leave it set for the next
+    # test in the process, whose `.delay().get()` would then refuse.
+    _set_task_join_will_block(False)
     cache.clear()
     yield
     app.conf.task_always_eager = False
