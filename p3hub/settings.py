@@ -366,14 +366,16 @@ REDIS_URL = envstr("REDIS_URL")
 CELERY_QUEUE_DIR = VAR_DIR / "celery"
 # The test suite runs in parallel processes (pytest-xdist names them gw0, gw1, ...): each gets
 # its own Redis database and queue folder, so one's cache clears, throttle counts and queued
-# tasks never reach another (the workers and servers a test starts inherit the name).
+# tasks never reach another. The processes a test starts (workers, servers) inherit the name
+# and the moved REDIS_URL, marked as moved so that it moves once.
 TEST_PROCESS = os.environ.get("PYTEST_XDIST_WORKER", "")
 if TEST_PROCESS.startswith("gw") and TEST_PROCESS[2:].isdigit():
     CELERY_QUEUE_DIR = CELERY_QUEUE_DIR / TEST_PROCESS
-    if REDIS_URL:
+    if REDIS_URL and os.environ.get("P3HUB_REDIS_MOVED_FOR") != TEST_PROCESS:
         _redis = urllib.parse.urlsplit(REDIS_URL)
         _database = (int(_redis.path.strip("/") or 0) + 1 + int(TEST_PROCESS[2:])) % 16
         REDIS_URL = urllib.parse.urlunsplit(_redis._replace(path=f"/{_database}"))
+        os.environ.update(REDIS_URL=REDIS_URL, P3HUB_REDIS_MOVED_FOR=TEST_PROCESS)
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}

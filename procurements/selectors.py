@@ -657,7 +657,6 @@ def bids_overview(solicitation: Solicitation) -> dict:
     """What staff see of the bids (the page, its progress region, the API): how many arrived,
     the opening's progress (None before it started) and, once opened, the tabulation; never
     anything of a bid before the opening."""
-    from procurements.services.bids import bids_received
 
     opened = solicitation.opened_at is not None
     return {
@@ -679,3 +678,12 @@ def vendor_has_opened_bid_here(actor, vendor) -> bool:
         solicitation__opened_at__isnull=False,
         status__in=OPENED_BIDS,
     ).exists()
+
+
+def bids_received(solicitation: Solicitation) -> int:
+    """How many bids arrived (submitted, or opened since): all staff learn this before the
+    opening, and nothing more of them."""
+    from procurements.models import Bid
+
+    counted = (Bid.Status.SUBMITTED, *OPENED_BIDS)
+    return solicitation.bids.filter(status__in=counted).count()

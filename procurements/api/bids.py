@@ -22,7 +22,6 @@ from procurements.serializers.tabulation import (
     TabulationSerializer,
     VendorTabulationSerializer,
 )
-from procurements.services.bids import bids_received
 from procurements.services.opening import opening_start
 from vendors.api.base import VendorAPIMixin
 
@@ -136,7 +135,9 @@ class OpeningView(SolicitationScopedMixin, generics.GenericAPIView):
         opening = selectors.bid_opening_of(solicitation)
         if opening is None:  # not started: what it would open now, unsaved
             opening = BidOpening(
-                solicitation=solicitation, requested_at=None, bids_total=bids_received(solicitation)
+                solicitation=solicitation,
+                requested_at=None,
+                bids_total=selectors.bids_received(solicitation),
             )
         return self.render(OpeningSerializer, opening)
 

@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from departments.api.base import DepartmentCodeInput
 from p3hub.api.fields import AMOUNT_SCHEMA, LocalDateTimeField, amount, text_input
-from procurements import services
+from procurements import selectors, services
 from procurements.allocation import line_amount_minor
 from procurements.models import Solicitation
 from procurements.serializers.common import (
@@ -20,7 +20,6 @@ from procurements.serializers.common import (
 from procurements.serializers.criteria import CriterionSerializer
 from procurements.serializers.line_items import LineItemSerializer
 from procurements.serializers.participations import ParticipationSerializer
-from procurements.services.bids import bids_received
 from vendors.categories import Category
 
 
@@ -124,7 +123,7 @@ class SolicitationDetailSerializer(SolicitationSerializer):
         read_only_fields = fields
 
     def get_bids_received(self, solicitation) -> int:
-        return bids_received(solicitation)
+        return selectors.bids_received(solicitation)
 
     @extend_schema_field(
         {

@@ -360,13 +360,6 @@ def email_receipt(revision_pk: int) -> int:
     )
 
 
-def bids_received(solicitation: Solicitation) -> int:
-    """How many bids arrived (submitted, or opened since): all staff learn before the
-    opening."""
-    counted = (Status.SUBMITTED, Status.OPENED, Status.RESPONSIVE, Status.NON_RESPONSIVE)
-    return solicitation.bids.filter(status__in=counted).count()
-
-
 def bid_detach(*, actor: VendorActor, attachment: BidAttachment) -> BidAttachment:
     """The company takes an attachment off its bid before the deadline (the file stays, as
     submitted revisions may list it; the next submission does not)."""

@@ -62,12 +62,22 @@ def _close_if_due(solicitation: Solicitation, now) -> None:
         lifecycle.apply(solicitation, "close", actor=SystemActor(solicitation.municipality))
 
 
+def opening_check(*, actor: TenantActor, solicitation: Solicitation):
+    """Whether `actor` may open `solicitation`'s bids now (the confirm step asks before the
+    button is pressed; opening_start asks again under the lock): an officer, or the system,
+    once the bid deadline has passed by the database clock. Returns that clock's time."""
+    if not (actor.is_system or actor.is_officer):
+        raise PermissionDenied(OFFICERS_OPEN)
+    now = db_now()
+    if solicitation.status == Status.PUBLISHED and solicitation.bids_due_at > now:
+        raise InvalidTransition(_deadline_message(solicitation), code="deadline_not_passed")
+    return now
+
+
 def opening_start(*, actor: TenantActor, solicitation: Solicitation) -> BidOpening:
     """Start the opening of `solicitation`'s bids (an officer, or the chronograph as the
     SystemActor), once the deadline has passed by the database clock; starting it again
     returns the same opening. The work runs in a Celery task after commit."""
-    if not (actor.is_system or actor.is_officer):
-        raise PermissionDenied(OFFICERS_OPEN)
     with transaction.atomic():
         try:
             held = _lock(solicitation.pk)
@@ -75,14 +85,12 @@ def opening_start(*, actor: TenantActor, solicitation: Solicitation) -> BidOpeni
             raise NotFound("Not found.") from None
         if held.municipality_id != actor.municipality.pk:
             raise NotFound("Not found.")
-        now = db_now()
+        now = opening_check(actor=actor, solicitation=held)
         existing = BidOpening.objects.filter(solicitation=held).first()
         if existing is not None:
             if existing.finished_at is None:
                 transaction.on_commit(lambda: _run_later(held.pk), robust=True)
             return existing
-        if held.status == Status.PUBLISHED and held.bids_due_at > now:
-            raise InvalidTransition(_deadline_message(held), code="deadline_not_passed")
         _close_if_due(held, now)
         lifecycle.check(held, "open", actor)
         opening = BidOpening.objects.create(

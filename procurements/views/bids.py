@@ -9,13 +9,11 @@ from django.views.generic import TemplateView
 
 from departments.views.base import ServiceFormMixin
 from departments.views.confirm import ConfirmActionMixin
-from p3hub.errors import PermissionDenied
 from p3hub.formatting import zone_name
 from p3hub.forms import NoInputForm
 from procurements import selectors
 from procurements.models import Solicitation
-from procurements.services.bids import bids_received
-from procurements.services.opening import OFFICERS_OPEN, opening_start
+from procurements.services.opening import opening_check, opening_start
 from procurements.views.manage import SolicitationMixin
 
 
@@ -61,11 +59,10 @@ class OpeningStartView(ConfirmActionMixin, ServiceFormMixin, BidsMixin, Template
         return f"Open the bids on {self.solicitation.reference}?"
 
     def confirm_check(self) -> None:
-        if not self.actor.is_officer:
-            raise PermissionDenied(OFFICERS_OPEN)
+        opening_check(actor=self.actor, solicitation=self.solicitation)
 
     def confirm_consequences(self) -> list[str]:
-        count = bids_received(self.solicitation)
+        count = selectors.bids_received(self.solicitation)
         seen_by = "staff and the companies that bid"
         if self.municipality.bid_tabulation_public:
             seen_by += ", and the public"
@@ -117,7 +114,7 @@ class OpeningProgressView(BidsMixin, TemplateView):
         kwargs.update(
             solicitation=self.solicitation,
             opening=selectors.bid_opening_of(self.solicitation),
-            bids_received=bids_received(self.solicitation),
+            bids_received=selectors.bids_received(self.solicitation),
         )
         return super().get_context_data(**kwargs)
 

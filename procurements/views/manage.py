@@ -14,7 +14,6 @@ from p3hub.money import format_amount
 from procurements import forms, selectors, services
 from procurements.checklist import checklist
 from procurements.models import CostSplitVersion, Participation, Question, Solicitation
-from procurements.services.bids import bids_received
 from procurements.views.base import (
     HISTORY_LIMIT,
     FilteredListMixin,
@@ -129,7 +128,7 @@ class SolicitationDetailView(SolicitationMixin, TemplateView):
         when there can be none."""
         if self.solicitation.published_at is None:
             return None
-        return bids_received(self.solicitation)
+        return selectors.bids_received(self.solicitation)
 
     def publish_blockers(self) -> list[dict]:
         """What the status panel says stops publishing, each with a link to what to edit."""

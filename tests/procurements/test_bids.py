@@ -18,7 +18,7 @@ from p3hub.errors import (
     ValidationErrors,
     ValidationFailed,
 )
-from procurements import services, vault
+from procurements import selectors, services, vault
 from procurements.models import Bid, BidRevision, LateAttempt, Solicitation
 from procurements.services import bids
 from tests.factories import upload
@@ -152,9 +152,9 @@ class TestLifecycle:
         assert Bid.objects.filter(vendor=company().vendor).count() == 1
 
     def test_staff_learn_only_how_many_bids_arrived(self, company, draft, published):
-        assert bids.bids_received(published) == 0
+        assert selectors.bids_received(published) == 0
         submit(company, draft)
-        assert bids.bids_received(published) == 1
+        assert selectors.bids_received(published) == 1
 
 
 class TestBadInput:
