@@ -12,6 +12,7 @@ import json
 
 import pytest
 from django.core.cache import cache
+from pytest_django.plugin import blocking_manager_key
 from rest_framework.test import APIClient
 
 from departments.models import Department
@@ -102,19 +103,56 @@ def django_db_setup(django_db_setup, django_db_blocker):
             )
         else:
             cursor.execute("DROP TRIGGER p3hub_audit_event_no_delete")
+    with django_db_blocker.unblock():
+        _seed_personas()
+    _personas_seeded_here.append(True)
+
+
+# Set once the test database holds the personas: from then on each test's teardown checks they
+# are still there.
+_personas_seeded_here: list[bool] = []
+
+
+def _seed_personas():
+    """The personas, committed once per test process rather than per test (a seed is some 300
+    queries): tests run in a transaction rolled back after them, so each one starts from these
+    rows whatever it changed."""
+    from django.test.utils import override_settings
+
+    from departments import demo as departments_demo
+    from p3hub.celery import app
+    from vendors import demo as vendors_demo
+
+    app.conf.task_always_eager = True
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        departments_demo.seed()
+        vendors_demo.seed()
+    app.conf.task_always_eager = False
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test (live server, real worker) ends with Django emptying every table:
+    the personas are committed again for the tests after it."""
+    result = yield
+    # After the last test the session's fixtures have dropped the test database already.
+    if _personas_seeded_here and nextitem is not None:
+        from departments.models import User
+
+        blocker = item.config.stash[blocking_manager_key]
+        with blocker.unblock():
+            if not User.objects.filter(username="officer").exists():
+                _seed_personas()
+    return result
 
 
 @pytest.fixture
 def personas(db):
     """The people and places of the demo (DESIGN.md 8): riverton (TRN, PSD), lakeside, two
-    vendors, eight users; without the demo's solicitations, so tests start from a clean slate
-    (tests of the whole demo call `seed_demo`)."""
-    from departments import demo as departments_demo
+    vendors, nine users; without the demo's solicitations, so tests start from a clean slate
+    (tests of the whole demo call `seed_demo`). Seeded once per process (`_seed_personas`)."""
     from departments.models import User
-    from vendors import demo as vendors_demo
 
-    departments_demo.seed()
-    vendors_demo.seed()
     return {user.username: user for user in User.objects.all()}
 
 
