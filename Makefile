@@ -3,7 +3,8 @@ SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
-# Test processes in parallel (pytest-xdist, one test file per process at a time): a core each.
+# Test processes in parallel (pytest-xdist): a core each; an idle process takes tests queued
+# for a busy one (worksteal), so a long sweep does not leave the other core idle at the end.
 TEST_PROCESSES ?= $(shell nproc 2>/dev/null || echo 2)
 PORT ?= 8000
 # Debian packages: Chromium for browser tests, pango/harfbuzz for WeasyPrint, poppler for PDF checks.
@@ -53,7 +54,7 @@ demo-reset: install
 	@echo "The demo is reset. Start it with: make run"
 
 test: system-deps install-dev
-	$(BIN)/pytest -n $(TEST_PROCESSES) --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_PROCESSES) --dist worksteal $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

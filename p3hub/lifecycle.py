@@ -195,9 +195,12 @@ class Lifecycle:
         return self.model._default_manager.create(**{self.field_name: status}, **fields)
 
     def _lock(self, obj: models.Model) -> str:
+        # Only this row: a default ordering across a relation (a share by its department's
+        # code) would join and lock the related rows too, blocking inserts that reference them.
         current = (
-            self.model._default_manager.select_for_update()
+            self.model._default_manager.select_for_update(of=("self",))
             .filter(pk=obj.pk)
+            .order_by("pk")
             .values_list(self.field_name, flat=True)
             .first()
         )

@@ -14,18 +14,24 @@ from p3hub.money import format_money
 from procurements.models import (
     Acknowledgement,
     Addendum,
+    Award,
+    AwardShare,
     Bid,
     BidAttachment,
     BidOpening,
     BidRevision,
+    ConflictDeclaration,
     CostSplitShare,
     CostSplitVersion,
     Criterion,
     Document,
+    Evaluation,
     LateAttempt,
     LineItem,
     Participation,
+    Protest,
     Question,
+    ScoreSheet,
     Solicitation,
 )
 from procurements.selectors import OPENED_BIDS
@@ -292,3 +298,56 @@ class BidOpeningAdmin(SealedBidAdmin):
         "bids_opened",
         "finished_at",
     ]
+
+
+# --- the evaluation and the award (issue 12): the record, never the scores themselves (an
+# evaluator's draft is theirs alone until submitted; the committee view shows the rest).
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(ReadOnlyAdmin):
+    municipality_path = "solicitation__municipality"
+    list_display = ["solicitation", "status", "round", "started_at", "closed_at"]
+    list_filter = ["status"]
+    list_select_related = ["solicitation"]
+
+
+@admin.register(ScoreSheet)
+class ScoreSheetAdmin(ReadOnlyAdmin):
+    municipality_path = "solicitation__municipality"
+    fields = ["solicitation", "evaluator", "status", "submitted_at"]
+    list_display = ["solicitation", "evaluator", "status", "submitted_at"]
+    list_filter = ["status"]
+    list_select_related = ["solicitation", "evaluator"]
+
+
+@admin.register(ConflictDeclaration)
+class ConflictDeclarationAdmin(ReadOnlyAdmin):
+    municipality_path = "solicitation__municipality"
+    list_display = ["solicitation", "evaluator", "vendor", "has_conflict", "declared_at"]
+    list_filter = ["has_conflict"]
+    list_select_related = ["solicitation", "evaluator", "vendor"]
+
+
+@admin.register(Award)
+class AwardAdmin(ReadOnlyAdmin):
+    municipality_path = "solicitation__municipality"
+    list_display = ["solicitation", "number", "status", "bid", "total_minor", "protest_ends_at"]
+    list_filter = ["status"]
+    list_select_related = ["solicitation", "bid"]
+
+
+@admin.register(AwardShare)
+class AwardShareAdmin(ReadOnlyAdmin):
+    municipality_path = "award__solicitation__municipality"
+    list_display = ["award", "department", "amount_minor", "status", "decided_by", "decided_at"]
+    list_filter = ["status"]
+    list_select_related = ["award__solicitation", "department", "decided_by"]
+
+
+@admin.register(Protest)
+class ProtestAdmin(ReadOnlyAdmin):
+    municipality_path = "award__solicitation__municipality"
+    list_display = ["award", "vendor", "status", "filed_at", "resolved_at"]
+    list_filter = ["status"]
+    list_select_related = ["award__solicitation", "vendor"]

@@ -378,3 +378,27 @@ def result_adds_up(result: Mapping) -> bool:
 
 def _not_cents(value) -> bool:
     return isinstance(value, bool) or not isinstance(value, int)
+
+
+def compute_awarded(
+    *,
+    method: str,
+    lines: Sequence[BasisLine],
+    departments: Sequence[str],
+    inputs: Mapping,
+    in_kind_minor: int = 0,
+) -> SplitResult:
+    """The approved split priced at the awarded unit prices (`lines` carry them): by
+    percentage, line item and quantity the same inputs over the new amounts; fixed amounts,
+    agreed on the estimate, become each department's proportion of the awarded total (so the
+    parts still sum exactly). An in-kind contribution larger than the awarded total covers it
+    all."""
+    total = sum(line.amount_minor for line in lines)
+    in_kind = min(in_kind_minor, total)
+    if method == FIXED:
+        agreed = _per_department(inputs.get("amounts"), sorted(departments), "amounts", 0)
+        weights = agreed if any(agreed.values()) else dict.fromkeys(agreed, 1)
+        inputs = {"amounts": allocate(total - in_kind, weights)}
+    return compute_split(
+        method=method, lines=lines, departments=departments, inputs=inputs, in_kind_minor=in_kind
+    )

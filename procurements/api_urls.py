@@ -14,7 +14,9 @@ from procurements.api import (
     SolicitationViewSet,
     SplitVersionViewSet,
     addenda,
+    awards,
     bids,
+    evaluation,
     open_solicitations,
     questions,
     vendor_bids,
@@ -64,6 +66,99 @@ urlpatterns = [
     ),
 ]
 
+# The joint evaluation and the award (issue 12): procurements.api.evaluation and .awards. Each
+# view names its methods, so the URL walkers of the tests know what every route answers.
+EVALUATION = "solicitations/<str:reference>/evaluation/"
+AWARD = "solicitations/<str:reference>/award/"
+urlpatterns += [
+    path(
+        EVALUATION,
+        evaluation.EvaluationViewSet.as_view({"get": "retrieve"}),
+        name="evaluation",
+    ),
+    path(
+        f"{EVALUATION}close/",
+        evaluation.EvaluationViewSet.as_view({"post": "close"}),
+        name="evaluation-close",
+    ),
+    path(
+        f"{EVALUATION}reopen/",
+        evaluation.EvaluationViewSet.as_view({"post": "reopen"}),
+        name="evaluation-reopen",
+    ),
+    path(
+        f"{EVALUATION}evaluators/",
+        evaluation.EvaluatorViewSet.as_view({"get": "list", "post": "create"}),
+        name="evaluator-list",
+    ),
+    path(
+        f"{EVALUATION}evaluators/<int:user_id>/",
+        evaluation.EvaluatorViewSet.as_view({"delete": "destroy"}),
+        name="evaluator-detail",
+    ),
+    path(
+        f"{EVALUATION}conflicts/",
+        evaluation.ConflictViewSet.as_view({"get": "list"}),
+        name="evaluation-conflict-list",
+    ),
+    path(
+        f"{EVALUATION}declaration/",
+        evaluation.DeclarationViewSet.as_view({"get": "retrieve", "post": "create"}),
+        name="evaluation-declaration",
+    ),
+    path(
+        f"{EVALUATION}bids/",
+        evaluation.ResponsivenessViewSet.as_view({"get": "list"}),
+        name="evaluation-bid-list",
+    ),
+    path(
+        f"{EVALUATION}bids/<int:bid_id>/responsiveness/",
+        evaluation.ResponsivenessViewSet.as_view({"post": "decide"}),
+        name="bid-responsiveness",
+    ),
+    path(
+        f"{EVALUATION}sheet/",
+        evaluation.ScoreSheetViewSet.as_view({"get": "retrieve", "patch": "partial_update"}),
+        name="score-sheet",
+    ),
+    path(
+        f"{EVALUATION}sheet/submission/",
+        evaluation.ScoreSheetViewSet.as_view({"post": "submit"}),
+        name="score-sheet-submission",
+    ),
+    path(
+        f"{EVALUATION}committee/",
+        evaluation.CommitteeViewSet.as_view({"get": "retrieve"}),
+        name="evaluation-committee",
+    ),
+    path(AWARD, awards.AwardViewSet.as_view({"get": "retrieve", "post": "create"}), name="award"),
+    path(
+        f"{AWARD}protests/",
+        awards.ProtestViewSet.as_view({"get": "list"}),
+        name="protest-list",
+    ),
+    path(
+        f"{AWARD}protests/<int:protest_id>/resolution/",
+        awards.ProtestViewSet.as_view({"post": "resolve"}),
+        name="protest-resolution",
+    ),
+    path(
+        "solicitations/<str:reference>/awards/<int:number>/departments/<str:department>/approve/",
+        awards.AwardShareViewSet.as_view({"post": "approve"}),
+        name="award-share-approve",
+    ),
+    path(
+        "solicitations/<str:reference>/awards/<int:number>/departments/<str:department>/reject/",
+        awards.AwardShareViewSet.as_view({"post": "reject"}),
+        name="award-share-reject",
+    ),
+    path(
+        "approvals/awards/",
+        awards.AwardApprovalViewSet.as_view({"get": "list"}),
+        name="award-approval-list",
+    ),
+]
+
 public_urlpatterns = [
     path(
         "solicitations/<slug:municipality_slug>/<str:reference>/addenda/",
@@ -89,6 +184,11 @@ public_urlpatterns = [
         "solicitations/<slug:municipality_slug>/<str:reference>/tabulation/",
         bids.PublicTabulationView.as_view(),
         name="solicitation-tabulation",
+    ),
+    path(
+        "solicitations/<slug:municipality_slug>/<str:reference>/award/",
+        awards.PublicAwardView.as_view(),
+        name="solicitation-award",
     ),
 ]
 
@@ -121,6 +221,17 @@ vendor_urlpatterns = [
         f"{VENDOR_SOLICITATION}tabulation/",
         bids.VendorTabulationView.as_view(),
         name="solicitation-tabulation",
+    ),
+    # The award of a solicitation the company bid on (issue 12): procurements.api.awards.
+    path(
+        f"{VENDOR_SOLICITATION}award/",
+        awards.VendorAwardView.as_view(),
+        name="solicitation-award",
+    ),
+    path(
+        f"{VENDOR_SOLICITATION}award/protests/",
+        awards.VendorProtestViewSet.as_view({"get": "list", "post": "create"}),
+        name="solicitation-protest-list",
     ),
 ]
 

@@ -1,9 +1,10 @@
 """The demo's joint solicitations (DESIGN.md 8, issues 4 and 11), made through the services as
 the demo's people: one published (intersection cameras, split by line item, with a draft bid
 by Beacon), one past its deadline and opened with both companies' bids (streetlights, its
-tabulation public), and one awaiting head.trn's approval (a P3 study with an in-kind
-contribution). Idempotent: a solicitation is found by its title in riverton, and an existing
-one is left exactly as it is."""
+tabulation public), one awaiting head.trn's approval (a P3 study with an in-kind
+contribution), and one evaluated by `evaluator`, awarded with both heads' approval and final
+(signal preemption, split by quantity). Idempotent: a solicitation is found by its title in
+riverton, and an existing one is left exactly as it is."""
 
 import datetime as dt
 from decimal import Decimal
@@ -11,15 +12,17 @@ from decimal import Decimal
 from departments.models import Department, Municipality, User
 from departments.tenancy import TenantActor
 from p3hub.clock import db_now
-from procurements import services
-from procurements.models import Solicitation
+from procurements import selectors, services
+from procurements.models import Award, Solicitation
 from procurements.services import bids, opening
 from vendors.actor import VendorActor, vendor_actor_for
 from vendors.categories import Category
+from vendors.models import VendorUser
 
 CAMERAS = "Intersection cameras at Main St & Elm St"
 STUDY = "Citywide traffic signal timing study"
 STREETLIGHTS = "LED streetlight retrofit on River Road"
+PREEMPTION = "Emergency vehicle signal preemption on Harbor Blvd"
 CRITERIA = [
     {"name": "Price", "weight": 40, "is_price": True},
     {"name": "Technical approach", "weight": 60},
@@ -30,7 +33,7 @@ def seed() -> None:
     riverton = Municipality.objects.get(slug="riverton")
     existing = set(
         Solicitation.objects.filter(
-            municipality=riverton, title__in=[CAMERAS, STUDY, STREETLIGHTS]
+            municipality=riverton, title__in=[CAMERAS, STUDY, STREETLIGHTS, PREEMPTION]
         ).values_list("title", flat=True)
     )
     if CAMERAS not in existing:
@@ -39,6 +42,8 @@ def seed() -> None:
         _opened_streetlights()
     if STUDY not in existing:
         _study_awaiting_approval()
+    if PREEMPTION not in existing:
+        _awarded_preemption()
 
 
 def _actor(username: str) -> TenantActor:
@@ -224,3 +229,99 @@ def _study_awaiting_approval() -> None:
         department=psd,
         fund_code=psd.fund_codes[0] if psd.fund_codes else "",
     )
+
+
+def _awarded_preemption() -> None:
+    """The whole evaluation and award: bids opened two months ago, both responsive,
+    `evaluator` declared and scored, the award to the top-ranked Beacon approved by both heads
+    at its unit prices (the split by quantity: PSD's vehicles carry the emitters, the
+    intersections' receivers are shared), published, and final once the protest period passed."""
+    solicitation = _joint_draft(
+        PREEMPTION,
+        "Signal preemption for fire engines and ambulances at the eight intersections of "
+        "Harbor Blvd: receivers on the signals (Transportation and Public Safety share them) "
+        "and emitters on 30 emergency vehicles (Public Safety).",
+        Solicitation.Kind.RFP,
+        Category.TRAFFIC,
+    )
+    receiver = _line(solicitation, "Preemption receiver", 8, "3200.00", "Harbor Blvd")
+    emitter = _line(solicitation, "Vehicle emitter", 30, "650.00", "Fire and EMS fleet")
+    quantities = {
+        str(receiver.pk): {"TRN": "6", "PSD": "2"},
+        str(emitter.pk): {"PSD": "30"},
+    }
+    _approved_and_published(solicitation, "quantity", {"quantities": quantities})
+    offers = {
+        "vendor.acme": {"1": "3050.00", "2": "690.00"},
+        "vendor.beacon": {"1": "3120.00", "2": "610.00"},
+    }
+    for username, prices in offers.items():
+        company = _company(username)
+        bid = bids.bid_start(actor=company, solicitation=solicitation)
+        bid = bids.bid_save(actor=company, bid=bid, prices=prices)
+        name = f"{company.user.first_name} {company.user.last_name}".strip() or username
+        bids.bid_submit(actor=company, bid=bid, declaration=True, declared_name=name)
+    _months_ago(solicitation)
+    opening.opening_start(actor=_actor("officer"), solicitation=solicitation)
+    opening.opening_run(solicitation.pk)
+    _evaluated(solicitation, {"vendor.acme": 70, "vendor.beacon": 85})
+    _awarded_and_final(solicitation)
+
+
+def _months_ago(solicitation: Solicitation) -> None:
+    now = db_now().replace(microsecond=0)
+    Solicitation.objects.filter(pk=solicitation.pk).update(
+        publish_at=now - dt.timedelta(days=95),
+        published_at=now - dt.timedelta(days=95),
+        questions_due_at=now - dt.timedelta(days=80),
+        bids_due_at=now - dt.timedelta(days=60),
+        opening_at=now - dt.timedelta(days=60) + dt.timedelta(hours=2),
+    )
+
+
+def _evaluated(solicitation: Solicitation, points: dict[str, int]) -> None:
+    """Every opened bid responsive; `evaluator` appointed, declared and scored; closed."""
+    officer, evaluator = _actor("officer"), _actor("evaluator")
+    opened = list(selectors.opened_bids_of(solicitation))
+    for bid in opened:
+        services.bid_responsiveness_set(
+            actor=officer, solicitation=solicitation, bid=bid, responsive=True
+        )
+    services.evaluator_grant(actor=officer, solicitation=solicitation, user=evaluator.user)
+    services.declaration_submit(
+        actor=evaluator,
+        solicitation=solicitation,
+        conflicts={bid.vendor_id: False for bid in opened},
+        typed_name=evaluator.user.display_name,
+    )
+    by_company = {
+        bid.pk: points[VendorUser.objects.filter(vendor=bid.vendor).first().user.username]
+        for bid in opened
+    }
+    services.score_sheet_save(
+        actor=evaluator,
+        solicitation=solicitation,
+        scores=[
+            {"bid": bid_pk, "criterion": criterion.pk, "points": value, "comment": ""}
+            for bid_pk, value in by_company.items()
+            for criterion in selectors.criteria_scored_of(solicitation)
+        ],
+    )
+    services.score_sheet_submit(actor=evaluator, solicitation=solicitation)
+    services.evaluation_close(actor=officer, solicitation=solicitation)
+
+
+def _awarded_and_final(solicitation: Solicitation) -> None:
+    """The top-ranked bid proposed, both heads approve (the notice is published), and the
+    demo's clock jumps past the protest period: the chronograph's sweep records it final."""
+    top = selectors.committee_of(solicitation).rows[0].bid
+    award = services.award_propose(actor=_actor("officer"), solicitation=solicitation, bid=top)
+    for code, department in sorted(_departments().items()):
+        services.award_share_approve(
+            actor=_actor(f"head.{code.lower()}"), award=award, department=department
+        )
+    Award.objects.filter(pk=award.pk).update(
+        published_at=db_now() - dt.timedelta(days=40),
+        protest_ends_at=db_now() - dt.timedelta(days=30),
+    )
+    services.awards_finalize_due()

@@ -18,7 +18,7 @@ from p3hub.forms import (
     describe_file_field,
     number_field,
 )
-from procurements.models import CostSplitVersion, Solicitation
+from procurements.models import CostSplitVersion, NonResponsive, Solicitation
 from procurements.services.cost_splits import NOT_YET_JOINED
 from procurements.services.criteria import MAX_CRITERIA
 from procurements.services.questions import ANSWER_LIMIT
@@ -440,3 +440,208 @@ class SolicitationFilterForm(forms.Form):
             self.fields["sort"] = forms.ChoiceField(
                 label="Sort by", required=False, choices=list(sorts.items())
             )
+
+
+# --- the evaluation (issue 12) ------------------------------------------------------------------
+
+# Radio answers as typed; anything else goes to the service as it came, which refuses it.
+YES_NO = {"yes": True, "no": False}
+
+
+def _as_bool(value):
+    return YES_NO.get(value, value)
+
+
+class EvaluatorGrantForm(PrefixedIds, ServiceForm):
+    """The officer appoints an evaluator: a person of the municipality by their id. The view
+    resolves the id through a selector; who may be appointed is evaluator_grant's rule."""
+
+    id_prefix = "grant"
+
+    def __init__(self, *args, people=(), conflicted=frozenset(), **kwargs):
+        choices = [("", "Choose a person")]
+        for person in people:
+            label = person.display_name
+            if person.pk in conflicted:
+                label += " (declared a conflict of interest here)"
+            choices.append((str(person.pk), label))
+        self.base_fields = {
+            "user": OpenChoiceField(
+                label="Person",
+                choices=choices,
+                help_text="Any active member of the municipality but you. They are e-mailed "
+                "and declare any conflict of interest before they see a bid.",
+            )
+        }
+        super().__init__(*args, **kwargs)
+
+
+class ResponsivenessForm(ServiceForm):
+    """The officer's decision on one opened bid. Its ids carry the bid, so every bid's form
+    on the evaluation page has its own."""
+
+    responsive = OpenChoiceField(
+        label="Decision",
+        choices=[("yes", "Responsive"), ("no", "Not responsive")],
+        widget=forms.RadioSelect,
+    )
+    reason = OpenChoiceField(
+        label="Reason",
+        required=False,
+        choices=[("", "Choose a reason"), *NonResponsive.choices],
+        help_text="Needed when it is not responsive; the company is told it with the award notice.",
+    )
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required when the reason is “Other”.",
+    )
+
+    def __init__(self, *args, bid_pk: int, **kwargs):
+        kwargs.setdefault("auto_id", f"id_bid-{bid_pk}-%s")
+        self.bid_pk = bid_pk
+        super().__init__(*args, **kwargs)
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "responsive": _as_bool(data["responsive"]),
+            "reason": data["reason"],
+            "note": data["note"],
+        }
+
+
+class DeclarationForm(ServiceForm):
+    """An evaluator's conflict-of-interest declaration: one answer per bidder (the field is
+    named as the service names it, `conflicts.<company id>`), a note, the typed name."""
+
+    ANSWERS = [("no", "No conflict"), ("yes", "Conflict of interest")]
+
+    def __init__(self, *args, bidders, signer_name: str, **kwargs):
+        self.bidders = list(bidders)
+        fields = {
+            f"conflicts.{vendor.pk}": OpenChoiceField(
+                label=vendor.name, choices=self.ANSWERS, widget=forms.RadioSelect
+            )
+            for vendor in self.bidders
+        }
+        fields["note"] = forms.CharField(
+            label="Note",
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            help_text="Anything the officer should know about your answers.",
+        )
+        fields["typed_name"] = forms.CharField(
+            label="Your full name",
+            help_text=f"Type “{signer_name}” to sign the declaration.",
+            widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        )
+        self.base_fields = fields
+        super().__init__(*args, **kwargs)
+
+    @property
+    def answers(self) -> list:
+        return [(vendor, self[f"conflicts.{vendor.pk}"]) for vendor in self.bidders]
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "conflicts": {
+                vendor.pk: _as_bool(data[f"conflicts.{vendor.pk}"]) for vendor in self.bidders
+            },
+            "typed_name": data["typed_name"],
+            "note": data["note"],
+        }
+
+
+class ScoreSheetForm(ServiceForm):
+    """An evaluator's points (0-100, typed as text) and comment for each responsive bid on
+    each criterion but price. A pair left blank that was never scored is left out of the
+    draft; the service's refusal of entry `scores.<n>` lands on that pair's inputs."""
+
+    def __init__(self, *args, bids, criteria, scores=None, **kwargs):
+        """`bids` the responsive bids (with their companies), `criteria` the scored ones,
+        `scores` the sheet's saved scores {(bid id, criterion id): Score}."""
+        self.bids, self.criteria = list(bids), list(criteria)
+        self.saved = dict(scores or {})
+        fields, initial = {}, {}
+        for bid in self.bids:
+            for criterion in self.criteria:
+                name = self.pair_name(bid.pk, criterion.pk)
+                about = f"{criterion.name}, {bid.vendor.name}"
+                fields[f"{name}-points"] = number_field(
+                    f"Points for {about}",
+                    help_text="A whole number from 0 to 100.",
+                    widget=TextInput({"inputmode": "numeric", "class": "input-short"}),
+                )
+                fields[f"{name}-comment"] = forms.CharField(
+                    label=f"Comment on {about}",
+                    required=False,
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                )
+                # What a short visible label ("Points") leaves for screen readers to say.
+                fields[f"{name}-points"].label_rest = f"for {about}"
+                fields[f"{name}-comment"].label_rest = f"on {about}"
+                saved = self.saved.get((bid.pk, criterion.pk))
+                if saved is not None:
+                    initial[f"{name}-points"] = str(saved.points)
+                    initial[f"{name}-comment"] = saved.comment
+        self.base_fields = fields
+        kwargs["initial"] = {**initial, **kwargs.get("initial", {})}
+        super().__init__(*args, **kwargs)
+
+    @staticmethod
+    def pair_name(bid_pk: int, criterion_pk: int) -> str:
+        return f"score-{bid_pk}-{criterion_pk}"
+
+    @property
+    def groups(self) -> list:
+        """(bid, [(criterion, points field, comment field)]) for the template."""
+        return [
+            (
+                bid,
+                [
+                    (
+                        criterion,
+                        self[f"{self.pair_name(bid.pk, criterion.pk)}-points"],
+                        self[f"{self.pair_name(bid.pk, criterion.pk)}-comment"],
+                    )
+                    for criterion in self.criteria
+                ],
+            )
+            for bid in self.bids
+        ]
+
+    def _entries(self) -> list[tuple[str, dict]]:
+        """(pair name, entry) in a fixed order, for score_sheet_save and to map its refusals
+        (`scores.<n>.points`) back to the inputs. Read once, before any refusal takes a
+        field out of cleaned_data."""
+        if hasattr(self, "_parsed_entries"):
+            return self._parsed_entries
+        data, entries = self.cleaned_data, []
+        for bid in self.bids:
+            for criterion in self.criteria:
+                name = self.pair_name(bid.pk, criterion.pk)
+                points, comment = data[f"{name}-points"], data[f"{name}-comment"]
+                saved = (bid.pk, criterion.pk) in self.saved
+                if not (saved or points.strip() or comment.strip()):
+                    continue
+                entry = {"bid": bid.pk, "criterion": criterion.pk}
+                entries.append((name, {**entry, "points": points, "comment": comment}))
+        self._parsed_entries = entries
+        return entries
+
+    def scores(self) -> list[dict]:
+        return [entry for _name, entry in self._entries()]
+
+    def apply_service_error(self, error: ApplicationError) -> None:
+        parts = (error.field or "").split(".")
+        if parts[0] == "scores" and len(parts) > 1 and parts[1].isdigit():
+            entries = self._entries()
+            index = int(parts[1])
+            if index < len(entries):
+                part = parts[2] if len(parts) > 2 and parts[2] == "comment" else "points"
+                self.add_error(f"{entries[index][0]}-{part}", error.message)
+                return
+        self.add_error(None, error.message)

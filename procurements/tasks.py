@@ -10,11 +10,13 @@ from procurements.services import opening
 @shared_task
 def chronograph() -> dict:
     """Beat (STYLE.md 10): record what the database clock decided for every solicitation
-    past its next check (release, close), then start the openings that are due."""
+    past its next check (release, close), start the openings that are due, and record final
+    the awards whose protest period ended with no open protest."""
     return {
         "released": services.solicitations_release_due(),
         "closed": services.solicitations_close_due(),
         "openings_started": opening.bids_open_due(),
+        "awards_final": services.awards_finalize_due(),
     }
 
 

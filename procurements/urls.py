@@ -3,7 +3,17 @@ departments; procurements adds its panels to them (settings.PAGE_PANELS)."""
 
 from django.urls import include, path
 
-from procurements.views import actions, approvals, bids, manage, public, questions, tabulation
+from procurements.views import (
+    actions,
+    approvals,
+    awards,
+    bids,
+    evaluation,
+    manage,
+    public,
+    questions,
+    tabulation,
+)
 
 # Actions on one solicitation of the workspace: POST, each to its own URL.
 solicitation_actions = [
@@ -54,6 +64,42 @@ solicitation_actions = [
     path("bids/open/", bids.OpeningStartView.as_view(), name="bid-opening-start"),
     path("bids/progress/", bids.OpeningProgressView.as_view(), name="bid-opening-progress"),
     path("cancel/", actions.CancelView.as_view(), name="solicitation-cancel"),
+    path("evaluation/", evaluation.EvaluationView.as_view(), name="evaluation"),
+    path(
+        "evaluation/evaluators/",
+        evaluation.EvaluatorGrantView.as_view(),
+        name="evaluator-grant",
+    ),
+    path(
+        "evaluation/evaluators/<int:user_pk>/remove/",
+        evaluation.EvaluatorRevokeView.as_view(),
+        name="evaluator-revoke",
+    ),
+    path(
+        "evaluation/declaration/",
+        evaluation.DeclarationView.as_view(),
+        name="evaluation-declare",
+    ),
+    path("evaluation/sheet/", evaluation.ScoreSheetView.as_view(), name="score-sheet"),
+    path(
+        "evaluation/sheet/submit/",
+        evaluation.ScoreSheetSubmitView.as_view(),
+        name="score-sheet-submit",
+    ),
+    path(
+        "evaluation/bids/<int:pk>/responsiveness/",
+        evaluation.ResponsivenessView.as_view(),
+        name="bid-responsiveness",
+    ),
+    path("evaluation/close/", evaluation.EvaluationCloseView.as_view(), name="evaluation-close"),
+    path("evaluation/reopen/", evaluation.EvaluationReopenView.as_view(), name="evaluation-reopen"),
+    path("award/", awards.AwardView.as_view(), name="award"),
+    path("award/propose/", awards.AwardProposeView.as_view(), name="award-propose"),
+    path(
+        "award/protests/<int:pk>/resolve/",
+        awards.ProtestResolveView.as_view(),
+        name="protest-resolve",
+    ),
     path(
         "questions/<int:number>/answer/",
         questions.QuestionAnswerView.as_view(),
@@ -62,6 +108,7 @@ solicitation_actions = [
 ]
 
 share = "approvals/<str:reference>/versions/<int:number>/departments/<int:department_pk>"
+award_share = "approvals/<str:reference>/awards/<int:number>/departments/<int:department_pk>"
 
 tenant_pages = [
     path(
@@ -84,6 +131,11 @@ tenant_pages = [
         tabulation.PublicTabulationView.as_view(),
         name="solicitation-tabulation",
     ),
+    path(
+        "solicitations/<str:reference>/award/",
+        awards.PublicAwardView.as_view(),
+        name="solicitation-award",
+    ),
     path("manage/solicitations/", manage.ManageListView.as_view(), name="solicitation-manage-list"),
     path(
         "manage/solicitations/new/",
@@ -94,6 +146,16 @@ tenant_pages = [
     path("approvals/", approvals.ApprovalInboxView.as_view(), name="approval-inbox"),
     path(f"{share}/approve/", approvals.ApproveView.as_view(), name="share-approve"),
     path(f"{share}/reject/", approvals.RejectView.as_view(), name="share-reject"),
+    path(
+        f"{award_share}/approve/",
+        awards.AwardShareApproveView.as_view(),
+        name="award-share-approve",
+    ),
+    path(
+        f"{award_share}/reject/",
+        awards.AwardShareRejectView.as_view(),
+        name="award-share-reject",
+    ),
 ]
 
 urlpatterns = [path("<slug:municipality_slug>/", include(tenant_pages))]

@@ -5,6 +5,7 @@ bids, their attachments and receipts."""
 from django.urls import path
 
 from procurements.views import (
+    awards,
     open_solicitations,
     tabulation,
     vendor,
@@ -43,6 +44,12 @@ urlpatterns = [
         name="vendor-tabulation",
     ),
     path("addenda/", vendor_addenda.VendorAddendaView.as_view(), name="vendor-addenda"),
+    path(f"{SOLICITATION}award/", awards.VendorAwardView.as_view(), name="vendor-award"),
+    path(
+        f"{SOLICITATION}award/protest/",
+        awards.ProtestFileView.as_view(),
+        name="vendor-protest",
+    ),
     path(f"{SOLICITATION}bid/", vendor_bids.BidStartView.as_view(), name="vendor-bid-start"),
     path("bids/", vendor_bids.VendorBidListView.as_view(), name="vendor-bids"),
     path(BID, vendor_bids.VendorBidView.as_view(), name="vendor-bid"),

@@ -170,6 +170,18 @@ def api_as(personas):
 
 
 @pytest.fixture
+def api_json(api_as):
+    """`api_as`, sending JSON bodies (the evaluation's and the award's nested payloads)."""
+
+    def client_for(username: str | None) -> APIClient:
+        client = api_as(username)
+        client.default_format = "json"
+        return client
+
+    return client_for
+
+
+@pytest.fixture
 def actor(personas):
     """`actor("officer")` is that persona's TenantActor in riverton (or `slug`)."""
 

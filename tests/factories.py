@@ -273,3 +273,132 @@ def submitted_bid(company, solicitation, prices: dict):
     bid = bids.bid_save(actor=company, bid=bid, prices=prices)
     bids.bid_submit(actor=company, bid=bid, declaration=True, declared_name=company.user.username)
     return bid
+
+
+# --- the evaluation and the award -----------------------------------------------------------------
+
+
+def build_opened(actor, departments, personas, *, prices=None):
+    """The cameras (build_published) with bids of Acme (4 x 1,000.00 + 2 x 250.00 = 4,500.00)
+    and Beacon (4 x 900.00 + 2 x 300.00 = 4,200.00) submitted, the deadline past by the
+    database clock and the bids opened: ready for the evaluation. The bids are on the returned
+    solicitation as `.acme` and `.beacon`."""
+    from django.db.models.functions import Now
+
+    from procurements.models import Bid, Solicitation
+    from procurements.services import opening
+    from vendors.actor import vendor_actor_for
+
+    prices = prices or {
+        "vendor.acme": {"1": "1000.00", "2": "250.00"},
+        "vendor.beacon": {"1": "900.00", "2": "300.00"},
+    }
+    solicitation = build_published(actor, departments)
+    bids = {}
+    for username, priced in prices.items():
+        company = vendor_actor_for(personas[username])
+        bids[username] = submitted_bid(company, solicitation, priced)
+    Solicitation.objects.filter(pk=solicitation.pk).update(
+        bids_due_at=Now() - dt.timedelta(minutes=2), opening_at=Now() - dt.timedelta(minutes=1)
+    )
+    opening.opening_start(actor=actor("officer"), solicitation=solicitation)
+    opening.opening_run(solicitation.pk)
+    solicitation = Solicitation.objects.get(pk=solicitation.pk)
+    solicitation.acme = Bid.objects.get(pk=bids["vendor.acme"].pk)
+    solicitation.beacon = (
+        Bid.objects.get(pk=bids["vendor.beacon"].pk) if "vendor.beacon" in bids else None
+    )
+    return solicitation
+
+
+def build_scored(actor, departments, personas, *, points=None):
+    """build_opened, both bids found responsive, `evaluator` appointed, declared and with a
+    submitted sheet (Technical approach: Acme 90, Beacon 60 unless `points` says), the
+    evaluation closed: ready for the award. Beacon is cheaper, Acme technically better:
+    with price weighted 40, Acme ranks first (40 x 4200/4500 + 0.6 x 90 = 91.33 against
+    40 + 36 = 76)."""
+    from procurements import services
+
+    points = points or {"acme": 90, "beacon": 60}
+    solicitation = build_opened(actor, departments, personas)
+    officer = actor("officer")
+    for bid in (solicitation.acme, solicitation.beacon):
+        services.bid_responsiveness_set(
+            actor=officer, solicitation=solicitation, bid=bid, responsive=True
+        )
+    evaluator = actor("evaluator")
+    services.evaluator_grant(actor=officer, solicitation=solicitation, user=personas["evaluator"])
+    declare_no_conflict(evaluator, solicitation)
+    technical = solicitation.criteria.get(is_price=False)
+    services.score_sheet_save(
+        actor=evaluator,
+        solicitation=solicitation,
+        scores=[
+            {"bid": solicitation.acme.pk, "criterion": technical.pk, "points": points["acme"]},
+            {"bid": solicitation.beacon.pk, "criterion": technical.pk, "points": points["beacon"]},
+        ],
+    )
+    services.score_sheet_submit(actor=evaluator, solicitation=solicitation)
+    services.evaluation_close(actor=officer, solicitation=solicitation)
+    solicitation.refresh_from_db()
+    solicitation.technical = technical
+    return solicitation
+
+
+def declare_no_conflict(evaluator, solicitation):
+    """The evaluator (a TenantActor) declares no conflict with every bidder."""
+    from procurements import selectors, services
+
+    return services.declaration_submit(
+        actor=evaluator,
+        solicitation=solicitation,
+        conflicts={vendor.pk: False for vendor in selectors.bidders_of(solicitation)},
+        typed_name=evaluator.user.display_name,
+    )
+
+
+def build_opened_with(actor, departments, companies):
+    """build_published with a bid of each VendorActor of `companies` (4 x 100.00 + 2 x 10.00
+    plus n cents, so no two totals tie), the deadline past and the bids opened: for the tests
+    that count queries over many bids."""
+    from django.db.models.functions import Now
+
+    from procurements.models import Solicitation
+    from procurements.services import opening
+
+    solicitation = build_published(actor, departments)
+    for n, company in enumerate(companies):
+        submitted_bid(company, solicitation, {"1": "100.00", "2": f"10.{n % 100:02d}"})
+    Solicitation.objects.filter(pk=solicitation.pk).update(
+        bids_due_at=Now() - dt.timedelta(minutes=2), opening_at=Now() - dt.timedelta(minutes=1)
+    )
+    opening.opening_start(actor=actor("officer"), solicitation=solicitation)
+    opening.opening_run(solicitation.pk)
+    return Solicitation.objects.get(pk=solicitation.pk)
+
+
+def evaluate_every_bid(actor, personas, solicitation, *, close: bool = True):
+    """Every opened bid found responsive, `evaluator` appointed, declared and with a submitted
+    sheet scoring each bid 50 to 99 on every criterion but price; the evaluation closed unless
+    `close` is false."""
+    from procurements import selectors
+
+    officer, evaluator = actor("officer"), actor("evaluator")
+    bids = list(selectors.opened_bids_of(solicitation))
+    for bid in bids:
+        services.bid_responsiveness_set(
+            actor=officer, solicitation=solicitation, bid=bid, responsive=True
+        )
+    services.evaluator_grant(actor=officer, solicitation=solicitation, user=personas["evaluator"])
+    declare_no_conflict(evaluator, solicitation)
+    scores = [
+        {"bid": bid.pk, "criterion": criterion.pk, "points": 50 + n % 50}
+        for n, bid in enumerate(bids)
+        for criterion in selectors.criteria_scored_of(solicitation)
+    ]
+    services.score_sheet_save(actor=evaluator, solicitation=solicitation, scores=scores)
+    services.score_sheet_submit(actor=evaluator, solicitation=solicitation)
+    if close:
+        services.evaluation_close(actor=officer, solicitation=solicitation)
+    solicitation.refresh_from_db()
+    return solicitation

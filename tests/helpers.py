@@ -279,3 +279,12 @@ def race(jobs, *, wait_seconds: float = 30, run_seconds: float = 120) -> dict:
     assert crashes == []
     assert not any(thread.is_alive() for thread in threads)
     return outcomes
+
+
+def api_refused(response, attr, status: int = 400) -> dict:
+    """An API refusal in the one error format, naming `attr` first: its body."""
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert set(body) == {"type", "errors"}
+    assert body["errors"][0]["attr"] == attr, body
+    return body

@@ -123,7 +123,12 @@ def fill(path: str, client, reference: str) -> str | None:
         if not rows:
             return None
         path = path.replace("{id}", str(rows[0]["id"]))
-    return path.replace("{attachment_id}", "0")
+    # Rows the proposed cameras cannot have yet (an opened bid, a protest): any id gets the
+    # endpoint's 404 (tests/procurements/test_api_evaluation.py and test_api_awards.py sweep
+    # them on an opened solicitation).
+    for kwarg in ("attachment_id", "bid_id", "protest_id", "user_id"):
+        path = path.replace(f"{{{kwarg}}}", "0")
+    return path.replace("{department}", "TRN")
 
 
 def bodies(spec: dict):

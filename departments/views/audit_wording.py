@@ -87,6 +87,26 @@ SENTENCES: dict[str, str] = {
     V.BID_OPEN: "A bid on {reference} was opened (receipt {receipt})",
     V.BID_RESPONSIVE: "{actor} found a bid on {reference} responsive",
     V.BID_NON_RESPONSIVE: "{actor} found a bid on {reference} non-responsive{because}",
+    V.SOLICITATION_REEVALUATE: "{reference} returned to evaluation",
+    V.EVALUATOR_GRANT: "{actor} appointed an evaluator of {reference}",
+    V.EVALUATOR_REVOKE: "{actor} removed an evaluator of {reference}",
+    V.EVALUATOR_DECLARE: "{actor} declared no conflict of interest with any bidder on {reference}",
+    V.EVALUATOR_CONFLICT: "{actor} declared a conflict of interest on {reference} and was removed",
+    V.EVALUATION_CLOSE: "{actor} closed the evaluation of {reference}",
+    V.EVALUATION_REOPEN: "The evaluation of {reference} was reopened{because}",
+    V.SCORE_SHEET_SUBMIT: "{actor} submitted a score sheet on {reference}",
+    V.SCORE_SHEET_RETURN: "A score sheet on {reference} went back to its evaluator",
+    V.AWARD_PROPOSE: "{actor} proposed award {award} of {reference} to {vendor}",
+    V.AWARD_APPROVE: "Every department approved award {award} of {reference}",
+    V.AWARD_REJECT: "Award {award} of {reference} was rejected",
+    V.AWARD_PUBLISH: "{actor} published the notice of award {award} of {reference}",
+    V.AWARD_FINAL: "Award {award} of {reference} became final",
+    V.AWARD_ANNUL: "Award {award} of {reference} was withdrawn{because}",
+    V.AWARD_SHARE_APPROVE: "{actor} approved {department}'s amount, {amount}, of award {award}",
+    V.AWARD_SHARE_REJECT: "{actor} rejected {department}'s amount of award {award}{because}",
+    V.PROTEST_FILE: "{actor} protested award {award} of {reference} for {vendor}",
+    V.PROTEST_UPHOLD: "{actor} upheld the protest of {vendor} on {reference}",
+    V.PROTEST_DENY: "{actor} denied the protest of {vendor} on {reference}",
 }
 
 # Details the sentence already says: not repeated among the changes.
@@ -241,13 +261,18 @@ class Reader:
         obj = withheld(event.object_repr, contacts=self.contacts)
         reason = details.get("reason") or ""
         department = self.department(details.get("department"))
+        # The event's plain details ({receipt}, {number}, {vendor}, {award}), then the ones
+        # that read differently from how they are stored.
+        plain = {k: v for k, v in details.items() if isinstance(v, str | int)}
         fields = _Blank(
+            plain,
             actor=person,
             object=obj or "—",
             reference=obj.split(" ", 1)[0] if obj else "—",
             department=department,
             of_department=f" of {department}" if department else "",
             share=self.value(details.get("share_minor"), money=True),
+            amount=self.value(details.get("amount_minor"), money=True),
             version=details.get("version", ""),
             charged=f", charged to fund {details['fund_code']}" if details.get("fund_code") else "",
             because=f": “{reason}”" if reason else "",

@@ -114,7 +114,9 @@ class StaffBidsView(SolicitationScopedMixin, generics.GenericAPIView):
         ],
     )
     def get(self, request, *args, **kwargs):
-        return self.render(StaffBidsSerializer, selectors.bids_overview(self.solicitation))
+        return self.render(
+            StaffBidsSerializer, selectors.bids_overview(self.solicitation, self.actor)
+        )
 
 
 class OpeningView(SolicitationScopedMixin, generics.GenericAPIView):

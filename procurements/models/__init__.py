@@ -3,16 +3,27 @@ versioned cost splits with each department's share (DESIGN.md sections 3, 4 and 
 per resource. Each status has its lifecycle table beside the field (p3hub.lifecycle)."""
 
 from procurements.models.addenda import Acknowledgement, Addendum
+from procurements.models.awards import Award, AwardShare, Protest
 from procurements.models.bids import (
     Bid,
     BidAttachment,
     BidOpening,
     BidRevision,
     LateAttempt,
+    NonResponsive,
     SolicitationKey,
 )
 from procurements.models.common import OFFICERS_ONLY
 from procurements.models.cost_splits import CostSplitShare, CostSplitVersion, ShareChange
+from procurements.models.evaluation import (
+    EVALUATE,
+    ConflictDeclaration,
+    Evaluation,
+    Score,
+    ScoreSheet,
+    SolicitationGroupPermission,
+    SolicitationUserPermission,
+)
 from procurements.models.participations import Participation
 from procurements.models.questions import Follow, Question
 from procurements.models.solicitations import (
@@ -25,25 +36,36 @@ from procurements.models.solicitations import (
 )
 
 __all__ = [
+    "EVALUATE",
     "OFFICERS_ONLY",
     "Acknowledgement",
     "Addendum",
+    "Award",
+    "AwardShare",
     "Bid",
     "BidAttachment",
     "BidOpening",
     "BidRevision",
+    "ConflictDeclaration",
     "CostSplitShare",
     "CostSplitVersion",
     "Criterion",
     "Document",
+    "Evaluation",
     "Follow",
     "LateAttempt",
     "LineItem",
+    "NonResponsive",
     "Participation",
+    "Protest",
     "Question",
     "ReferenceCounter",
     "Rejection",
+    "Score",
+    "ScoreSheet",
     "ShareChange",
     "Solicitation",
+    "SolicitationGroupPermission",
     "SolicitationKey",
+    "SolicitationUserPermission",
 ]

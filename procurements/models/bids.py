@@ -12,6 +12,7 @@ from django.db.models import Q
 
 from p3hub.audit import Verb
 from p3hub.lifecycle import Lifecycle, Transition, sources
+from procurements.models.common import OFFICERS_ONLY, is_officer
 from procurements.models.solicitations import Solicitation
 
 OWN_BID_ONLY = "Only the bidding company's users may do this."
@@ -35,6 +36,15 @@ class SolicitationKey(models.Model):
         return f"Data key of {self.solicitation_id}"
 
 
+class NonResponsive(models.TextChoices):
+    """Why an opened bid is not responsive (the first two the system proposes from the data)."""
+
+    ADDENDUM = "addendum_not_acknowledged", "An addendum was not acknowledged"
+    INSURANCE = "insurance_expired", "The insurance certificate had expired at the deadline"
+    DOCUMENT = "document_missing", "A required document is missing"
+    OTHER = "other", "Other"
+
+
 class Bid(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -47,6 +57,8 @@ class Bid(models.Model):
 
     # Statuses in which a bid is the company's one live bid on the solicitation.
     LIVE = frozenset(set(Status) - {Status.WITHDRAWN})
+    # Statuses of a bid the opening read (procurements.selectors.OPENED_BIDS agrees).
+    OPENED_STATES = frozenset({Status.OPENED, Status.RESPONSIVE, Status.NON_RESPONSIVE})
 
     # fmt: off
     # DESIGN.md 4. A revision is a new submitted revision of a submitted bid (no move: the
@@ -78,13 +90,17 @@ class Bid(models.Model):
                 "open", sources(Status.SUBMITTED), Status.OPENED,
                 verb=Verb.BID_OPEN, done="opened",
             ),
+            # The officer decides responsiveness while the evaluation is open, and may
+            # change their mind until it closes.
             Transition(
-                "accept", sources(Status.OPENED), Status.RESPONSIVE,
+                "accept", sources(Status.OPENED, Status.NON_RESPONSIVE), Status.RESPONSIVE,
                 verb=Verb.BID_RESPONSIVE, done="found responsive",
+                who=is_officer, denied=OFFICERS_ONLY,
             ),
             Transition(
-                "reject", sources(Status.OPENED), Status.NON_RESPONSIVE,
+                "reject", sources(Status.OPENED, Status.RESPONSIVE), Status.NON_RESPONSIVE,
                 verb=Verb.BID_NON_RESPONSIVE, done="found non-responsive",
+                who=is_officer, denied=OFFICERS_ONLY,
             ),
         ],
     )
@@ -104,6 +120,15 @@ class Bid(models.Model):
     opened_content = models.JSONField(null=True, blank=True, editable=False)
     total_minor = models.BigIntegerField(null=True, blank=True, editable=False)
     receipt_matches = models.BooleanField(null=True, editable=False)
+    # The officer's decision on responsiveness, after the opening.
+    responsiveness_reason = models.CharField(
+        max_length=30, choices=NonResponsive.choices, blank=True
+    )
+    responsiveness_note = models.TextField(blank=True)
+    responsiveness_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    responsiveness_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -97,6 +97,11 @@ class Solicitation(models.Model):
                 "award", sources(Status.UNDER_EVALUATION), Status.AWARDED,
                 verb=Verb.SOLICITATION_AWARD, done="awarded",
             ),
+            # An upheld protest withdraws the published award.
+            Transition(
+                "reevaluate", sources(Status.AWARDED), Status.UNDER_EVALUATION,
+                verb=Verb.SOLICITATION_REEVALUATE, done="returned to evaluation",
+            ),
             Transition(
                 "cancel",
                 sources(
@@ -172,6 +177,8 @@ class Solicitation(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        # Granted per solicitation with django-guardian (procurements.models.evaluation).
+        permissions = [("evaluate_solicitation", "May evaluate this solicitation's bids")]
         constraints = [
             models.UniqueConstraint(
                 fields=["municipality", "reference"], name="solicitation_reference_unique"

@@ -8,9 +8,29 @@ from procurements.services.addenda import (
     open_for_bids,
     unacknowledged_addenda,
 )
+from procurements.services.awards import (
+    award_propose,
+    award_publish,
+    award_share_approve,
+    award_share_reject,
+    awards_finalize_due,
+    protest_file,
+    protest_resolve,
+)
 from procurements.services.cost_splits import cost_split_preview, cost_split_propose
 from procurements.services.criteria import criteria_set
 from procurements.services.documents import document_add
+from procurements.services.evaluation import (
+    bid_responsiveness_set,
+    declaration_submit,
+    evaluation_close,
+    evaluation_close_blockers,
+    evaluation_reopen,
+    evaluator_grant,
+    evaluator_revoke,
+    score_sheet_save,
+    score_sheet_submit,
+)
 from procurements.services.line_items import line_item_add, line_item_remove, line_item_update
 from procurements.services.participations import (
     participation_decline,
@@ -39,11 +59,23 @@ from procurements.services.solicitations import (
 __all__ = [
     "addendum_acknowledge",
     "addendum_publish",
+    "award_propose",
+    "award_publish",
+    "award_share_approve",
+    "award_share_reject",
+    "awards_finalize_due",
+    "bid_responsiveness_set",
     "cancel_recipients",
     "cost_split_preview",
     "cost_split_propose",
     "criteria_set",
+    "declaration_submit",
     "document_add",
+    "evaluation_close",
+    "evaluation_close_blockers",
+    "evaluation_reopen",
+    "evaluator_grant",
+    "evaluator_revoke",
     "line_item_add",
     "line_item_remove",
     "line_item_update",
@@ -52,9 +84,13 @@ __all__ = [
     "participation_invite",
     "participation_join",
     "participation_withdraw",
+    "protest_file",
+    "protest_resolve",
     "publish_blockers",
     "question_answer",
     "question_ask",
+    "score_sheet_save",
+    "score_sheet_submit",
     "share_approve",
     "share_reject",
     "solicitation_cancel",

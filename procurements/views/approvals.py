@@ -1,4 +1,5 @@
-"""The heads' approval inbox, and their decisions on their departments' shares."""
+"""The heads' approval inbox, and their decisions on their departments' shares (the award
+amounts' decisions are in procurements.views.awards)."""
 
 from django.core.paginator import Paginator
 from django.views.generic import TemplateView
@@ -6,7 +7,7 @@ from django.views.generic import TemplateView
 from departments import selectors as department_selectors
 from departments.views.base import ServiceFormMixin, TenantViewMixin, get_or_404
 from procurements import forms, needs, selectors, services
-from procurements.models import CostSplitShare
+from procurements.models import AwardShare, CostSplitShare
 from procurements.views.base import PAGE_SIZE, version_table
 
 
@@ -43,11 +44,36 @@ class ApprovalInboxView(TenantViewMixin, TemplateView):
             currency=currency,
             is_head=bool(self.actor.headed_department_ids),
             decided=selectors.shares_decided_for(self.actor),
+            award_shares=award_share_rows(self.actor, failed, failed_share),
             failed_form=failed,
             invitations=needs.invitations_with_moves(self.actor, limit=None),
             back=self.tenant_url("approval-inbox"),
         )
         return super().get_context_data(**kwargs)
+
+
+def award_share_rows(actor, failed=None, failed_key=None) -> list[AwardShare]:
+    """The award amounts awaiting the actor as a head (one query), each with the moves open
+    to them and its reject form; a refused decision's form in place of the blank one."""
+    rows = list(selectors.award_shares_pending_for(actor))
+    for share in rows:
+        key = award_share_key(share.award_id, share.department_id)
+        share.moves = AwardShare.lifecycle.open_names(share, actor)
+        share.reject_form = forms.ReasonForm(prefix=award_reject_prefix(*key[1:]))
+        if failed is not None and key == failed_key:
+            share.error_form = failed
+            if isinstance(failed, forms.ReasonForm):
+                share.reject_form = failed
+    return rows
+
+
+def award_share_key(award_pk: int, department_pk: int) -> tuple:
+    """Which award amount a refused decision was about (apart from the cost splits' keys)."""
+    return ("award", award_pk, department_pk)
+
+
+def award_reject_prefix(award_pk: int, department_pk: int) -> str:
+    return f"award-reject-{award_pk}-{department_pk}"
 
 
 def approve_form(department, key, data=None) -> forms.ApproveForm:

@@ -14,6 +14,10 @@ HISTORY_LIMIT = 100  # the full trail is on the audit page
 PUBLIC_STATUSES = [
     (s.value, s.label) for s in Solicitation.Status if s in selectors.PUBLIC_STATUSES
 ]
+# Once the bids are opened there is an evaluation to follow (or its record, once awarded).
+AFTER_OPENING = frozenset(
+    {Solicitation.Status.OPENED, Solicitation.Status.UNDER_EVALUATION, Solicitation.Status.AWARDED}
+)
 
 
 def split_table(

@@ -33,7 +33,7 @@ class TabulationView(BidsMixin, TemplateView):
     template_name = "procurements/bids/staff.html"
 
     def get_context_data(self, **kwargs):
-        state = selectors.bids_overview(self.solicitation)
+        state = selectors.bids_overview(self.solicitation, self.actor)
         kwargs.setdefault("open_form", NoInputForm())
         kwargs.update(
             state,

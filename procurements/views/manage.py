@@ -15,6 +15,7 @@ from procurements import forms, selectors, services
 from procurements.checklist import checklist
 from procurements.models import CostSplitVersion, Participation, Question, Solicitation
 from procurements.views.base import (
+    AFTER_OPENING,
     HISTORY_LIMIT,
     FilteredListMixin,
     solicitation_facts,
@@ -109,6 +110,7 @@ class SolicitationDetailView(SolicitationMixin, TemplateView):
             addenda=list(selectors.addenda_for_staff(solicitation)),
             addendum_open=services.open_for_bids(solicitation, db_now()),
             bids_received=self.bids_received(),
+            evaluation_links=self.evaluation_links(),
         )
         unanswered = [q for q in kwargs["questions"] if q.status == Question.Status.ASKED]
         for question in unanswered:
@@ -129,6 +131,15 @@ class SolicitationDetailView(SolicitationMixin, TemplateView):
         if self.solicitation.published_at is None:
             return None
         return selectors.bids_received(self.solicitation)
+
+    def evaluation_links(self) -> dict:
+        """Once the bids are opened, the evaluation page and, after it closed, the award."""
+        solicitation = self.solicitation
+        if solicitation.status not in AFTER_OPENING:
+            return {}
+        evaluation = selectors.evaluation_of(solicitation)
+        closed = evaluation is not None and not evaluation.is_open
+        return {"award": closed or solicitation.status == Solicitation.Status.AWARDED}
 
     def publish_blockers(self) -> list[dict]:
         """What the status panel says stops publishing, each with a link to what to edit."""

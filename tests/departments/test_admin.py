@@ -478,7 +478,7 @@ def test_an_operator_edit_of_an_account_is_audited_in_each_of_the_persons_cities
     # Then each of the person's cities records the change, and only the change
     assert response.status_code == 302, response.context["adminform"].form.errors
     events = account_events("person.update")
-    assert [e.municipality.slug for e in events] == ["riverton", "lakeside"]
+    assert sorted(e.municipality.slug for e in events) == ["lakeside", "riverton"]
     for event in events:
         assert event.actor.username == "operator"
         assert (event.object_type, event.object_id) == ("departments.user", str(head.pk))

@@ -98,6 +98,24 @@ def test_every_verb_has_a_sentence():
             {"user": "head.psd", "role": "head", "department": "PSD"},
             "Priya Shah made head.psd department head of Public Safety",
         ),
+        (
+            Verb.AWARD_SHARE_APPROVE,
+            {"status": "pending"},
+            {"status": "approved", "award": 1, "department": "PSD", "amount_minor": 1_746_000},
+            "Priya Shah approved Public Safety's amount, $17,460.00, of award 1",
+        ),
+        (
+            Verb.PROTEST_FILE,
+            None,
+            {"protest": 4, "vendor": "Beacon Safety Technologies", "award": 1},
+            "Priya Shah protested award 1 of RIV-2026-0001 for Beacon Safety Technologies",
+        ),
+        (
+            Verb.BID_SUBMIT,
+            None,
+            {"receipt": "RIV-2026-0001-B1-R1"},
+            "Priya Shah submitted a bid on RIV-2026-0001 (receipt RIV-2026-0001-B1-R1)",
+        ),
     ],
 )
 def test_each_verb_reads_as_one_human_sentence(riverton, verb, before, after, expected):

@@ -35,6 +35,8 @@ TAGS = {
     "vendors",
     "questions",
     "addenda",
+    "evaluation",
+    "awards",
 }
 METHODS = {"get", "post", "put", "patch", "delete"}
 DATE_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)")
@@ -257,3 +259,63 @@ def test_the_token_endpoints_answer_as_documented(schema, personas, settings):
     assert [answer.status_code for answer, _, _ in answers] == [200, 404, 401, 400, 429]
     for answer, path, method in answers:
         assert_documented(schema, answer, path, method)
+
+
+def test_the_evaluation_and_the_award_answer_as_documented(
+    schema, api_as, actor, departments, personas
+):
+    # Given the cameras scored, the award published and protested (issue 12).
+    from procurements import services
+    from procurements.models import Award
+    from tests.factories import build_scored
+    from vendors.actor import vendor_actor_for
+
+    scored = build_scored(actor, departments, personas)
+    award = services.award_propose(actor=actor("officer"), solicitation=scored, bid=scored.acme)
+    officer, head, evaluator = api_as("officer"), api_as("head.psd"), api_as("evaluator")
+    inbox = head.get("/api/v1/riverton/approvals/awards/")
+    assert_documented(schema, inbox, "/api/v1/riverton/approvals/awards/", "get")
+    for code in ("TRN", "PSD"):
+        services.award_share_approve(
+            actor=actor(f"head.{code.lower()}"),
+            award=Award.objects.get(pk=award.pk),
+            department=departments[code],
+        )
+    beacon = vendor_actor_for(personas["vendor.beacon"])
+    services.protest_file(actor=beacon, award=Award.objects.get(pk=award.pk), reasons="Cheaper.")
+
+    base = f"/api/v1/riverton/solicitations/{scored.reference}/"
+    vendor = f"/api/v1/vendor/solicitations/riverton/{scored.reference}/award/"
+    reads = [
+        (officer, base + "evaluation/"),
+        (officer, base + "evaluation/evaluators/"),
+        (officer, base + "evaluation/conflicts/"),
+        (officer, base + "evaluation/bids/"),
+        (officer, base + "evaluation/committee/"),
+        (evaluator, base + "evaluation/declaration/"),
+        (evaluator, base + "evaluation/sheet/"),
+        (officer, base + "award/"),
+        (officer, base + "award/protests/"),
+        (api_as(None), f"/api/v1/public/solicitations/riverton/{scored.reference}/award/"),
+        (api_as("vendor.beacon"), vendor),
+        (api_as("vendor.beacon"), vendor + "protests/"),
+    ]
+    for client, path in reads:
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.content)
+        assert_documented(schema, response, path, "get")
+        for moment in DATE_TIME.findall(json.dumps(response.json())):
+            assert moment.endswith(("-06:00", "-05:00")), (path, moment)
+    writes = [
+        (officer, "post", base + "evaluation/evaluators/", {"user": "nobody"}),
+        (officer, "post", base + "evaluation/reopen/", {"reason": ""}),
+        (evaluator, "patch", base + "evaluation/sheet/", {"scores": [{"points": 101}]}),
+        (evaluator, "post", base + "evaluation/declaration/", {"conflicts": {}}),
+        (officer, "post", base + "award/", {"bid": scored.acme.pk}),
+        (api_as("vendor.beacon"), "post", vendor + "protests/", {"reasons": "Again."}),
+        (api_as("head.trn"), "post", base + "awards/1/departments/PSD/approve/", None),
+    ]
+    for client, method, path, body in writes:
+        response = getattr(client, method)(path, body, format="json")
+        assert 400 <= response.status_code < 500, (path, response.content)
+        assert_documented(schema, response, path, method)

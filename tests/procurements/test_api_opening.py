@@ -131,7 +131,9 @@ class TestOpening:
             100,
             True,
         )
-        body = api_as("evaluator").get(staff_url(published)).json()
+        # A plain member (the evaluator before any grant) reads the count, not the bids.
+        assert api_as("evaluator").get(staff_url(published)).json()["tabulation"] is None
+        body = api_as("head.psd").get(staff_url(published)).json()
         rows = body["tabulation"]["rows"]
         assert [row["rank"] for row in rows] == [1, 2]
         assert [row["vendor"] for row in rows] == [names[1], names[0]]  # the lower total first

@@ -55,7 +55,7 @@ def test_the_chronograph_closes_then_opens_and_tells_everyone_once(
     with django_capture_on_commit_callbacks(execute=True):
         ran = tasks.chronograph.delay().get()
     # One tick records `closed`, then starts the opening that is due.
-    assert ran == {"released": 0, "closed": 1, "openings_started": 1}
+    assert ran == {"released": 0, "closed": 1, "openings_started": 1, "awards_final": 0}
 
     stored = Solicitation.objects.get(pk=published.pk)
     assert stored.status == "opened" and stored.opened_at is not None

@@ -101,8 +101,9 @@ def queries_for(client, url: str) -> int:
         ("officer", "/riverton/manage/solicitations/", PER_REQUEST + 4),
         # PER_REQUEST, the count of pending (version, department) pairs, the page of them with
         # version, solicitation, department and proposer joined, the recent decisions, and the
-        # invitations to answer with solicitation, lead department and inviter joined.
-        ("head.trn", "/riverton/approvals/", PER_REQUEST + 4),
+        # invitations to answer with solicitation, lead department and inviter joined, and the
+        # award amounts awaiting the head.
+        ("head.trn", "/riverton/approvals/", PER_REQUEST + 5),
     ],
 )
 def test_lists_cost_the_same_with_10_and_200_solicitations(

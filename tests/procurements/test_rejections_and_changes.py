@@ -322,8 +322,9 @@ def count_queries(client, url: str) -> tuple[int, str]:
         # the rows (with their rejection annotated), their participations.
         ("officer", "/riverton/manage/solicitations/", "Rejected by PSD:", 7),
         # The same three; the count of pending pairs, the page of them (with the earlier
-        # decision annotated), the recent decisions, the invitations to answer.
-        ("head.trn", "/riverton/approvals/", "which TRN approved", 7),
+        # decision annotated), the recent decisions, the award amounts awaiting the head, the
+        # invitations to answer.
+        ("head.trn", "/riverton/approvals/", "which TRN approved", 8),
     ],
 )
 def test_pages_cost_the_same_with_rejections_and_earlier_decisions(

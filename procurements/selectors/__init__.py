@@ -653,12 +653,24 @@ def bid_opening_of(solicitation: Solicitation):
     return BidOpening.objects.filter(solicitation=solicitation).first()
 
 
-def bids_overview(solicitation: Solicitation) -> dict:
-    """What staff see of the bids (the page, its progress region, the API): how many arrived,
-    the opening's progress (None before it started) and, once opened, the tabulation; never
-    anything of a bid before the opening."""
+def may_read_opened_bids(actor: TenantActor, solicitation: Solicitation) -> bool:
+    """Who on staff reads the opened bids: the officers, the tenant admins, the heads, and
+    the evaluators cleared on this solicitation; a plain member only how many arrived, as
+    before the opening (an evaluator not yet declared must not see a bid: issue 12)."""
+    from procurements.selectors.evaluation import is_cleared
 
-    opened = solicitation.opened_at is not None
+    if actor.is_officer or actor.is_admin or actor.headed_department_ids:
+        return True
+    return is_cleared(actor.user, solicitation)
+
+
+def bids_overview(solicitation: Solicitation, actor: TenantActor) -> dict:
+    """What staff see of the bids (the page, its progress region, the API): how many arrived,
+    the opening's progress (None before it started) and, once opened, the tabulation for
+    those who may read it (may_read_opened_bids); never anything of a bid before the
+    opening."""
+
+    opened = solicitation.opened_at is not None and may_read_opened_bids(actor, solicitation)
     return {
         "bids_received": bids_received(solicitation),
         "opening": bid_opening_of(solicitation),
@@ -687,3 +699,8 @@ def bids_received(solicitation: Solicitation) -> int:
 
     counted = (Bid.Status.SUBMITTED, *OPENED_BIDS)
     return solicitation.bids.filter(status__in=counted).count()
+
+
+# --- the evaluation and the award (issue 12) ---------------------------------------------------
+
+from procurements.selectors.evaluation import *  # noqa: E402, F403
