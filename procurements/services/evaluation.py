@@ -270,22 +270,36 @@ def bid_responsiveness_set(
         note = clean_text(
             note, field="note", limit=COMMENT_LIMIT, required=reason == NonResponsive.OTHER
         )
+    decision = {
+        "responsiveness_reason": reason,
+        "responsiveness_note": note,
+        "responsiveness_by": actor.user,
+        "responsiveness_at": db_now(),
+    }
+    details = {"bid": bid.pk, "vendor": bid.vendor.name, "reason": reason}
+    if not responsive and bid.status == Bid.Status.NON_RESPONSIVE:
+        _change_reason(actor, solicitation, bid, decision, details)
+        return bid
     move = "accept" if responsive else "reject"
-    Bid.lifecycle.apply(
-        bid,
-        move,
-        actor=actor,
-        changes={
-            "responsiveness_reason": reason,
-            "responsiveness_note": note,
-            "responsiveness_by": actor.user,
-            "responsiveness_at": db_now(),
-        },
-        details={"bid": bid.pk, "vendor": bid.vendor.name, "reason": reason},
-    )
+    Bid.lifecycle.apply(bid, move, actor=actor, changes=decision, details=details)
     if responsive:
         _return_sheets_missing(actor, solicitation)
     return bid
+
+
+def _change_reason(actor, solicitation, bid: Bid, decision: dict, details: dict) -> None:
+    """A bid already found non-responsive, for another reason: no move (the status stays),
+    the reason replaced and recorded with the one it replaces."""
+    before = {"status": bid.status, "reason": bid.responsiveness_reason}
+    for field, value in decision.items():
+        setattr(bid, field, value)
+    bid.save(update_fields=list(decision))
+    actor.audit(
+        Verb.BID_NON_RESPONSIVE,
+        solicitation,
+        before=before,
+        after={"status": bid.status, **details},
+    )
 
 
 def _return_sheets_missing(actor: TenantActor, solicitation: Solicitation) -> None:

@@ -542,6 +542,23 @@ class TestResponsiveness:
             "",
         )
 
+    def test_another_reason_for_a_non_responsive_bid_replaces_the_first_in_one_step(
+        self, actor, opened
+    ):
+        self.decide(actor, opened, opened.beacon, responsive=False, reason=NonResponsive.DOCUMENT)
+        bid = self.decide(
+            actor,
+            opened,
+            opened.beacon,
+            responsive=False,
+            reason=NonResponsive.OTHER,
+            note="Bid bond missing.",
+        )
+        assert (bid.status, bid.responsiveness_reason) == ("non_responsive", "other")
+        events = AuditEvent.objects.filter(verb="bid.non_responsive").order_by("seq")
+        assert [e.after["reason"] for e in events] == ["document_missing", "other"]
+        assert events.last().before == {"status": "non_responsive", "reason": "document_missing"}
+
     def test_the_data_proposes_an_unacknowledged_addendum_and_an_expired_insurance(
         self, actor, departments, personas, company
     ):
