@@ -116,6 +116,7 @@ class Verb(models.TextChoices):
     PROTEST_FILE = "protest.file", "Protest filed"
     PROTEST_UPHOLD = "protest.uphold", "Protest upheld"
     PROTEST_DENY = "protest.deny", "Protest denied"
+    PROTEST_MOOT = "protest.moot", "Protest closed: the award was withdrawn"
 
 
 _VERBS = frozenset(Verb.values)  # Verb.values builds its list anew on every read

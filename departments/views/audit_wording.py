@@ -107,6 +107,7 @@ SENTENCES: dict[str, str] = {
     V.PROTEST_FILE: "{actor} protested award {award} of {reference} for {vendor}",
     V.PROTEST_UPHOLD: "{actor} upheld the protest of {vendor} on {reference}",
     V.PROTEST_DENY: "{actor} denied the protest of {vendor} on {reference}",
+    V.PROTEST_MOOT: "The protest of {vendor} on {reference} closed with the withdrawn award",
 }
 
 # Details the sentence already says: not repeated among the changes.

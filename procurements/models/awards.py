@@ -209,6 +209,7 @@ class Protest(models.Model):
         OPEN = "open", "Open"
         UPHELD = "upheld", "Upheld"
         DENIED = "denied", "Denied"
+        MOOT = "moot", "Closed: the award was withdrawn"
 
     # fmt: off
     lifecycle = Lifecycle(
@@ -225,6 +226,11 @@ class Protest(models.Model):
                 "deny", sources(Status.OPEN), Status.DENIED,
                 verb=Verb.PROTEST_DENY, done="denied",
                 who=is_officer, denied=OFFICERS_ONLY,
+            ),
+            # Another protest of the same award was upheld: nothing is left to contest.
+            Transition(
+                "close", sources(Status.OPEN), Status.MOOT,
+                verb=Verb.PROTEST_MOOT, done="closed",
             ),
         ],
     )

@@ -379,8 +379,33 @@ def protest_resolve(
         if solicitation.status == Status.AWARDED:
             Solicitation.lifecycle.apply(solicitation, "reevaluate", actor=actor)
         reopen(actor, solicitation, f"Protest by {protest.vendor.name} upheld: {resolution}")
+        _close_the_others(actor, protest, resolution)
     award_notices.notify_protest_resolved(protest)
     return protest
+
+
+def _close_the_others(actor: TenantActor, upheld: Protest, resolution: str) -> None:
+    """The award is withdrawn: every other open protest of it is closed, with the reason, and
+    its company told."""
+    others = (
+        Protest.objects.select_for_update(of=("self",))
+        .select_related("vendor")
+        .filter(award=upheld.award, status=Protest.Status.OPEN)
+        .order_by("pk")
+    )
+    why = (
+        f"The award was withdrawn when the protest of {upheld.vendor.name} was upheld: {resolution}"
+    )
+    for protest in others:
+        protest.award = upheld.award
+        Protest.lifecycle.apply(
+            protest,
+            "close",
+            actor=actor,
+            changes={"resolution": why, "resolved_by": actor.user, "resolved_at": db_now()},
+            details={"protest": protest.pk, "vendor": protest.vendor.name},
+        )
+        award_notices.notify_protest_resolved(protest)
 
 
 def _finalize(award_pk: int, now) -> bool:

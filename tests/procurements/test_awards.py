@@ -710,6 +710,22 @@ class TestProtests:
         rescore_and_close(actor, scored)
         assert propose(actor, scored).number == 2
 
+    def test_upholding_one_closes_the_other_open_protests_of_the_withdrawn_award(
+        self, actor, personas, company, award, django_capture_on_commit_callbacks
+    ):
+        beacon = self.protest(company, award)
+        acme = self.protest(company, award, username="vendor.acme", reasons="Misspelt.")
+        with django_capture_on_commit_callbacks(execute=True):
+            self.resolve(actor, beacon, upheld=True, resolution="Price was mis-scored.")
+        acme.refresh_from_db()
+        assert acme.status == "moot" and acme.resolved_by == personas["officer"]
+        assert "protest of Beacon Safety Technologies was upheld" in acme.resolution
+        assert AuditEvent.objects.filter(verb="protest.moot").count() == 1
+        acme_user = personas["vendor.acme"]
+        assert OutboundEmail.objects.filter(
+            key=f"protest-resolved:{acme.pk}:{acme_user.pk}"
+        ).exists()
+
     def test_denied_is_recorded_and_the_award_stands(self, actor, company, scored, award):
         protest = self.protest(company, award)
         self.resolve(actor, protest, upheld=False, resolution="Quality counts 60%.")

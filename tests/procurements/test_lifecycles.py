@@ -108,7 +108,12 @@ EXPECTED_AFTER_OPENING = {
         AS.APPROVED: set(),
         AS.REJECTED: set(),
     },
-    Protest: {PR.OPEN: {PR.UPHELD, PR.DENIED}, PR.UPHELD: set(), PR.DENIED: set()},
+    Protest: {
+        PR.OPEN: {PR.UPHELD, PR.DENIED, PR.MOOT},
+        PR.UPHELD: set(),
+        PR.DENIED: set(),
+        PR.MOOT: set(),
+    },
 }
 TABLES = {**EXPECTED, **EXPECTED_AFTER_OPENING}
 LIFECYCLES = [model.lifecycle for model in TABLES]
