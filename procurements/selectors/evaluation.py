@@ -53,6 +53,7 @@ __all__ = [
     "may_oversee",
     "may_see_committee",
     "opened_bids_of",
+    "protest_get",
     "protests_of",
     "protests_on",
     "responsiveness_proposals",
@@ -402,6 +403,19 @@ def award_shares_pending_for(actor) -> QuerySet[AwardShare]:
         )
         .order_by("award__proposed_at", "pk")
     )
+
+
+def protest_get(solicitation: Solicitation, pk) -> Protest:
+    """A protest on one of the solicitation's awards (the solicitation already fetched for
+    the actor); NotFound for any other, as for a missing one."""
+    protest = (
+        Protest.objects.filter(award__solicitation=solicitation, pk=pk)
+        .select_related("award", "vendor")
+        .first()
+    )
+    if protest is None:
+        raise NotFound("Not found.")
+    return protest
 
 
 def protests_of(award: Award) -> QuerySet[Protest]:

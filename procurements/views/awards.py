@@ -20,7 +20,6 @@ from django.views.generic import TemplateView
 from departments import selectors as department_selectors
 from departments.views.base import MunicipalityPage, ServiceFormMixin, get_or_404
 from p3hub.clock import db_now
-from p3hub.errors import NotFound
 from p3hub.formatting import zone_name
 from p3hub.forms import OpenChoiceField, ServiceForm
 from p3hub.money import format_money
@@ -214,7 +213,7 @@ class AwardView(AwardMixin, TemplateView):
     def award_context(self, award: Award, failed, failed_protest) -> dict:
         protests = list(selectors.protests_of(award))
         for protest in protests:
-            if self.actor.is_officer and protest.status == Protest.Status.OPEN:
+            if Protest.lifecycle.open_names(protest, self.actor):
                 refused = failed is not None and protest.pk == failed_protest
                 protest.form = failed if refused else protest_form(protest.pk)
         shares = list(award.shares.all())
@@ -223,9 +222,7 @@ class AwardView(AwardMixin, TemplateView):
             "table": award_table(award, self.currency),
             "protests": protests,
             "awaits_you": [
-                share
-                for share in shares
-                if share.status == AwardShare.Status.PENDING and self.actor.heads(share.department)
+                share for share in shares if AwardShare.lifecycle.open_names(share, self.actor)
             ],
             "split_version": award.split_version if award.in_kind_minor else None,
         }
@@ -320,16 +317,7 @@ class ProtestResolveView(AwardActionView):
 
 
 def protest_of(solicitation: Solicitation, pk) -> Protest:
-    """A protest on one of the solicitation's awards (the solicitation already fetched for
-    the actor); NotFound for any other, as for a missing one."""
-    protest = (
-        Protest.objects.filter(award__solicitation=solicitation, pk=pk)
-        .select_related("award", "vendor")
-        .first()
-    )
-    if protest is None:
-        raise NotFound("Not found.")
-    return protest
+    return selectors.protest_get(solicitation, pk)
 
 
 # --- the heads' decisions, from the approval inbox --------------------------------------------
