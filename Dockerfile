@@ -16,8 +16,10 @@ COPY contracts ./contracts
 RUN pip install --no-cache-dir .
 COPY . .
 # Placeholders for this one build step only: no secret is baked into the image.
-RUN SECRET_KEY=build-only P3HUB_AUDIT_KEY=build-only P3HUB_VAULT_KEY=build-only \
-    python manage.py collectstatic --no-input -v0
+RUN touch /tmp/build-only.pem && SECRET_KEY=build-only P3HUB_AUDIT_KEY=build-only \
+    P3HUB_VAULT_KEY=build-only P3HUB_SIGNING_KEY_FILE=/tmp/build-only.pem \
+    P3HUB_SIGNING_CERT_FILE=/tmp/build-only.pem \
+    python manage.py collectstatic --no-input -v0 && rm /tmp/build-only.pem
 RUN useradd --system --home /app p3hub && mkdir -p /app/var && chown -R p3hub /app/var
 USER p3hub
 EXPOSE 8000

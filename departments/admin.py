@@ -96,6 +96,7 @@ class MunicipalityAdmin(TenantScopedAdmin):
             "currency",
             "protest_period_days",
             "bid_tabulation_public",
+            "contracts_published",
         ]
 
     def get_readonly_fields(self, request, obj=None):

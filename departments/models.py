@@ -95,6 +95,11 @@ class Municipality(models.Model):
         default=True,
         help_text="Publish each bid tabulation (vendors, totals, unit prices) once opened.",
     )
+    contracts_published = models.BooleanField(
+        default=False,
+        help_text="Let the public download each executed contract's signed PDF (the summary "
+        "and schedule are public either way).",
+    )
     minimum_bidding_days = models.PositiveSmallIntegerField(
         default=7, help_text="The fewest days bidding may stay open after publication."
     )

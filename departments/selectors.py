@@ -219,3 +219,14 @@ def heads_of(departments) -> QuerySet[User]:
         memberships__is_active=True,
         memberships__department__in=departments,
     ).distinct()
+
+
+def officers_of(municipality) -> QuerySet[User]:
+    """The municipality's active procurement officers (active accounts), each person once:
+    whom a notice about a contract's progress goes to."""
+    return User.objects.filter(
+        is_active=True,
+        memberships__role=Membership.Role.OFFICER,
+        memberships__is_active=True,
+        memberships__municipality=municipality,
+    ).distinct()

@@ -117,6 +117,17 @@ class Verb(models.TextChoices):
     PROTEST_UPHOLD = "protest.uphold", "Protest upheld"
     PROTEST_DENY = "protest.deny", "Protest denied"
     PROTEST_MOOT = "protest.moot", "Protest closed: the award was withdrawn"
+    CONTRACT_PREPARE = "contract.prepare", "Contract prepared"
+    CONTRACT_UPDATE = "contract.update", "Contract changed"
+    CONTRACT_SEND = "contract.send", "Contract sent for signature"
+    CONTRACT_RECALL = "contract.recall", "Contract returned to draft, signatures voided"
+    CONTRACT_SIGN = "contract.sign", "Contract signed by a party"
+    CONTRACT_EXECUTE = "contract.execute", "Contract executed"
+    CONTRACT_ACTIVATE = "contract.activate", "Contract term begun"
+    CONTRACT_COMPLETE = "contract.complete", "Contract term completed"
+    CONTRACT_TERMINATE = "contract.terminate", "Contract terminated"
+    CONTRACT_PDF_READY = "contract.pdf_ready", "Signed contract PDF stored"
+    CONTRACT_PDF_FAIL = "contract.pdf_fail", "Contract PDF could not be rendered"
 
 
 _VERBS = frozenset(Verb.values)  # Verb.values builds its list anew on every read

@@ -110,6 +110,25 @@ def _write_once(path: Path, value: str) -> None:
         draft.unlink()
 
 
+def required_file(name: str, *, embedded_file: str) -> Path:
+    """The file named by the environment variable `name`. In production it must be set and
+    name an existing file, else an error naming the variable; elsewhere it defaults to
+    var/`embedded_file`, which its reader creates when missing (contracts.signing)."""
+    value = envstr(name).strip()
+    if not value and PRODUCTION:
+        raise ImproperlyConfigured(
+            f"{name} is not set: production (P3HUB_ENV=production) never generates keys or "
+            f"certificates. Set {name} to the path of a PEM file."
+        )
+    if not value:
+        return VAR_DIR / embedded_file
+    if PRODUCTION and not Path(value).is_file():
+        raise ImproperlyConfigured(
+            f"{name} names {value}, which is not a file. Set {name} to the path of a PEM file."
+        )
+    return Path(value)
+
+
 def _fernet_style_key() -> str:
     """32 random bytes, URL-safe base64 with padding: the shape Fernet keys have."""
     return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
@@ -131,6 +150,14 @@ if len(AUDIT_KEY) < AUDIT_KEY_MIN_LENGTH:
 VAULT_KEY = required_secret(
     "P3HUB_VAULT_KEY", embedded_file="vault_key", generate=_fernet_style_key
 )
+# The platform's key and certificate that sign every contract PDF (PEM files, read by
+# contracts.signing; the key may be encrypted with the passphrase). Outside production a
+# self-signed demo pair is made there on first use (`manage.py signing_certificate`).
+SIGNING_KEY_FILE = required_file("P3HUB_SIGNING_KEY_FILE", embedded_file="signing/platform-key.pem")
+SIGNING_CERT_FILE = required_file(
+    "P3HUB_SIGNING_CERT_FILE", embedded_file="signing/platform-cert.pem"
+)
+SIGNING_KEY_PASSPHRASE = envstr("P3HUB_SIGNING_KEY_PASSPHRASE") or None
 # --- end of production and secrets --------------------------------------------------------------
 
 DEBUG = envbool("DEBUG", False)
@@ -409,6 +436,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "procurements.tasks.chronograph",
         "schedule": envint("DEADLINE_SWEEP_SECONDS", 30),
     },
+    # Contracts: active from their start date, completed at the end of their term, and the
+    # signed PDFs still waiting queued again (each once, however often this runs).
+    "contracts-clock": {
+        "task": "contracts.tasks.contracts_clock",
+        "schedule": envint("CONTRACT_SWEEP_SECONDS", 300),
+    },
     # Expired tokens already fail; this only keeps their rows from piling up.
     "delete-expired-tokens": {"task": "p3hub.tasks.tokens_delete_expired", "schedule": 3600},
     # Once a day; a run missed or repeated sends each reminder once all the same (its key).
@@ -431,6 +464,9 @@ TOKEN_THROTTLE = envrate("TOKEN_THROTTLE", "20/minute")
 # Password-reset requests, per client address and per e-mail address entered.
 PASSWORD_RESET_THROTTLE = envrate("PASSWORD_RESET_THROTTLE", "5/hour")
 VENDOR_REGISTRATION_THROTTLE = envrate("VENDOR_REGISTRATION_THROTTLE", "10/hour")
+# Contract verifications (page and API together) per client address: each may check a PDF's
+# signature, which costs some CPU.
+CONTRACT_VERIFY_THROTTLE = envrate("CONTRACT_VERIFY_THROTTLE", "30/hour")
 
 # API tokens (django-rest-knox): stored as SHA-512 digests, shown once, expiring.
 TOKEN_TTL_HOURS = envint("TOKEN_TTL_HOURS", 720)
@@ -547,6 +583,7 @@ DEMO_SEEDERS = [
     "vendors.demo.seed",
     "vendors.demo.seed_certificates",
     "procurements.demo.seed",
+    "contracts.demo.seed",
 ]
 
 GUARDIAN_RAISE_403 = False
@@ -560,6 +597,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
+    # WeasyPrint logs every rendering step at INFO: seven lines per contract PDF.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }
 
 # The cache holds the throttles' counts, so it must be one store for every web process (a

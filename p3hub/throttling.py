@@ -263,3 +263,19 @@ def registration_wait(request) -> int:
 
 def registration_throttled_message(wait: int) -> str:
     return REGISTRATION_THROTTLED.format(minutes=minutes(wait))
+
+
+# --- contract verification -----------------------------------------------------------------
+
+VERIFY_ADDRESS = Throttle("contract-verify", "CONTRACT_VERIFY_THROTTLE")
+VERIFY_THROTTLED = "Too many verifications from your network. Try again in {minutes}."
+
+
+def verification_wait(request) -> int:
+    """Count a contract verification (page or API) against the client address; seconds to
+    wait if over the limit, else 0."""
+    return _wait(VERIFY_ADDRESS.hit(address_key(client_address(request))))
+
+
+def verification_throttled_message(wait: int) -> str:
+    return VERIFY_THROTTLED.format(minutes=minutes(wait))

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from contracts import api_urls as contract_api_urls
+from contracts import urls as contract_urls
 from departments import api_urls as department_api_urls
 from departments.api.me import MeView
 from p3hub.api.auth import LogoutView, TokenListView, TokenObtainView, TokenRevokeView
@@ -14,9 +16,22 @@ from vendors import api_urls as vendor_api_urls
 from vendors import urls as vendor_urls
 
 # One namespace for the tenant staff API, whichever app a route comes from.
-tenant_api = (department_api_urls.urlpatterns + procurement_api_urls.urlpatterns, "tenant_api")
-public_api = (procurement_api_urls.public_urlpatterns, "public_api")
-vendor_api = (vendor_api_urls.urlpatterns + procurement_api_urls.vendor_urlpatterns, "vendor_api")
+tenant_api = (
+    department_api_urls.urlpatterns
+    + procurement_api_urls.urlpatterns
+    + contract_api_urls.urlpatterns,
+    "tenant_api",
+)
+public_api = (
+    procurement_api_urls.public_urlpatterns + contract_api_urls.public_urlpatterns,
+    "public_api",
+)
+vendor_api = (
+    vendor_api_urls.urlpatterns
+    + procurement_api_urls.vendor_urlpatterns
+    + contract_api_urls.vendor_urlpatterns,
+    "vendor_api",
+)
 
 api_v1 = [
     path("auth/token/", TokenObtainView.as_view(), name="api-token"),
@@ -50,7 +65,10 @@ urlpatterns = [
     # Before the tenant pages: "vendor" is a reserved slug, never a municipality.
     path("vendor/", include("vendors.urls")),
     path("vendor/", include("procurements.vendor_urls")),  # the portal's bidding pages
+    path("vendor/", include("contracts.vendor_urls")),  # and its contracts
+    path("public/", include(contract_urls.verification_urlpatterns)),
     path("", include(vendor_urls.staff_urlpatterns)),
     path("", include("procurements.urls")),
+    path("", include("contracts.urls")),
     path("", include("departments.urls")),
 ]

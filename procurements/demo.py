@@ -3,8 +3,10 @@ the demo's people: one published (intersection cameras, split by line item, with
 by Beacon), one past its deadline and opened with both companies' bids (streetlights, its
 tabulation public), one awaiting head.trn's approval (a P3 study with an in-kind
 contribution), and one evaluated by `evaluator`, awarded with both heads' approval and final
-(signal preemption, split by quantity). Idempotent: a solicitation is found by its title in
-riverton, and an existing one is left exactly as it is."""
+(signal preemption, split by quantity), and one awarded to Acme and final whose contract the
+contracts app's demo executes (signal cabinets, split by percentage). Idempotent: a
+solicitation is found by its title in riverton, and an existing one is left exactly as it
+is."""
 
 import datetime as dt
 from decimal import Decimal
@@ -23,6 +25,7 @@ CAMERAS = "Intersection cameras at Main St & Elm St"
 STUDY = "Citywide traffic signal timing study"
 STREETLIGHTS = "LED streetlight retrofit on River Road"
 PREEMPTION = "Emergency vehicle signal preemption on Harbor Blvd"
+CABINETS = "Traffic signal cabinets with battery backup on Main St"
 CRITERIA = [
     {"name": "Price", "weight": 40, "is_price": True},
     {"name": "Technical approach", "weight": 60},
@@ -33,7 +36,8 @@ def seed() -> None:
     riverton = Municipality.objects.get(slug="riverton")
     existing = set(
         Solicitation.objects.filter(
-            municipality=riverton, title__in=[CAMERAS, STUDY, STREETLIGHTS, PREEMPTION]
+            municipality=riverton,
+            title__in=[CAMERAS, STUDY, STREETLIGHTS, PREEMPTION, CABINETS],
         ).values_list("title", flat=True)
     )
     if CAMERAS not in existing:
@@ -44,6 +48,8 @@ def seed() -> None:
         _study_awaiting_approval()
     if PREEMPTION not in existing:
         _awarded_preemption()
+    if CABINETS not in existing:
+        _awarded_cabinets()
 
 
 def _actor(username: str) -> TenantActor:
@@ -233,7 +239,8 @@ def _study_awaiting_approval() -> None:
 
 def _awarded_preemption() -> None:
     """The whole evaluation and award: bids opened two months ago, both responsive,
-    `evaluator` declared and scored, the award to the top-ranked Beacon approved by both heads
+    `evaluator` declared and scored, the award to the top-ranked Acme (dearer, technically
+    better) approved by both heads
     at its unit prices (the split by quantity: PSD's vehicles carry the emitters, the
     intersections' receivers are shared), published, and final once the protest period passed."""
     solicitation = _joint_draft(
@@ -255,6 +262,35 @@ def _awarded_preemption() -> None:
         "vendor.acme": {"1": "3050.00", "2": "690.00"},
         "vendor.beacon": {"1": "3120.00", "2": "610.00"},
     }
+    _bid_evaluated_and_awarded(solicitation, offers, {"vendor.acme": 85, "vendor.beacon": 70})
+
+
+def _awarded_cabinets() -> None:
+    """Six signal cabinets with battery backup (the signals are Transportation's, the backup
+    keeps the intersections safe for Public Safety in an outage), bought with five years of
+    maintenance: split 60/40, bid on by both companies, awarded to the top-ranked Acme and
+    final. contracts.demo prepares and executes its contract (year 1 donated by Acme)."""
+    solicitation = _joint_draft(
+        CABINETS,
+        "Replacing the six signal cabinets on Main St with cabinets that carry battery backup, "
+        "so the signals keep running in a power outage, with five years of maintenance and "
+        "remote monitoring.",
+        Solicitation.Kind.RFP,
+        Category.TRAFFIC,
+    )
+    _line(solicitation, "Signal cabinet with battery backup, installed", 6, "4800.00", "Main St")
+    _line(solicitation, "Maintenance and monitoring, five years, per cabinet", 6, "4500.00")
+    _approved_and_published(solicitation, "percentage", {"percentages": {"TRN": "60", "PSD": "40"}})
+    offers = {
+        "vendor.acme": {"1": "4650.00", "2": "4250.00"},
+        "vendor.beacon": {"1": "4400.00", "2": "4700.00"},
+    }
+    _bid_evaluated_and_awarded(solicitation, offers, {"vendor.acme": 92, "vendor.beacon": 70})
+
+
+def _bid_evaluated_and_awarded(solicitation, offers: dict, points: dict[str, int]) -> None:
+    """Each company of `offers` submits its prices; the deadline was two months ago; the
+    bids are opened, scored with `points` and the top-ranked one awarded, final."""
     for username, prices in offers.items():
         company = _company(username)
         bid = bids.bid_start(actor=company, solicitation=solicitation)
@@ -264,7 +300,7 @@ def _awarded_preemption() -> None:
     _months_ago(solicitation)
     opening.opening_start(actor=_actor("officer"), solicitation=solicitation)
     opening.opening_run(solicitation.pk)
-    _evaluated(solicitation, {"vendor.acme": 70, "vendor.beacon": 85})
+    _evaluated(solicitation, points)
     _awarded_and_final(solicitation)
 
 

@@ -402,3 +402,209 @@ def evaluate_every_bid(actor, personas, solicitation, *, close: bool = True):
         services.evaluation_close(actor=officer, solicitation=solicitation)
     solicitation.refresh_from_db()
     return solicitation
+
+
+def build_final_award(actor, departments, personas):
+    """build_scored with Acme's bid (4,500.00: TRN 2,250.00, PSD 2,250.00 by the line-item
+    split) proposed by `officer`, approved by both heads, its protest period over by the
+    database clock and recorded final: ready for the contract. The award is returned, with
+    its solicitation."""
+    from django.db.models.functions import Now
+
+    from procurements.models import Award
+
+    solicitation = build_scored(actor, departments, personas)
+    award = services.award_propose(
+        actor=actor("officer"), solicitation=solicitation, bid=solicitation.acme
+    )
+    for code in ("TRN", "PSD"):
+        services.award_share_approve(
+            actor=actor(f"head.{code.lower()}"), award=award, department=departments[code]
+        )
+    Award.objects.filter(pk=award.pk).update(protest_ends_at=Now() - dt.timedelta(seconds=1))
+    services.awards_finalize_due()
+    return Award.objects.select_related("solicitation", "bid__vendor").get(pk=award.pk)
+
+
+CONTRACT_TERMS = {
+    "start_date": dt.date(2030, 1, 1),
+    "term_years": 3,
+    "capital": "1,500.00",
+    "in_kind": [{"period": 1, "donor": "vendor"}],
+}
+
+
+def build_contract(actor, departments, personas, **terms):
+    """A draft contract of build_final_award's award: 4,500.00 over three years from 1
+    January 2030, 1,500.00 one-time, year 1 (1,000.00) donated by Acme, unless `terms` say."""
+    from contracts import services as contract_services
+
+    award = build_final_award(actor, departments, personas)
+    return contract_services.contract_prepare(
+        actor=actor("officer"), solicitation=award.solicitation, **{**CONTRACT_TERMS, **terms}
+    )
+
+
+def sign_every_party(actor, personas, contract, *, but=()):
+    """Send the draft for signature and sign it for every party (the heads for their
+    departments, vendor.acme for the company) except the party codes in `but`."""
+    from contracts import services as contract_services
+    from vendors.actor import vendor_actor_for
+
+    if contract.status == "draft":
+        contract_services.contract_send(actor=actor("officer"), contract=contract)
+    for party in contract.parties.select_related("department", "signatory"):
+        if party.code in but:
+            continue
+        if party.is_vendor:
+            signer = vendor_actor_for(party.signatory)
+        else:
+            signer = actor(party.signatory.username)
+        contract_services.contract_sign(
+            actor=signer,
+            contract=contract,
+            department=None if party.is_vendor else party.code,
+            typed_name=party.signatory.display_name,
+            consent=True,
+            client_address="192.0.2.10",
+        )
+    contract.refresh_from_db()
+    return contract
+
+
+def final_award_of(actor, solicitation, bid, *, heads):
+    """`bid` of the evaluated `solicitation` proposed by its municipality's officer (`actor`
+    is a function of a username, as the `actor` fixture), approved by the `heads` (username
+    -> department), its protest period over by the database clock and recorded final."""
+    from django.db.models.functions import Now
+
+    from procurements.models import Award
+
+    award = services.award_propose(
+        actor=actor("officer"),
+        solicitation=solicitation,
+        bid=bid,
+        justification="The best value for every department.",
+    )
+    for username, department in heads.items():
+        services.award_share_approve(actor=actor(username), award=award, department=department)
+    Award.objects.filter(pk=award.pk).update(protest_ends_at=Now() - dt.timedelta(seconds=1))
+    services.awards_finalize_due()
+    return Award.objects.select_related("solicitation", "bid__vendor").get(pk=award.pk)
+
+
+def build_final_award_with_in_kind(
+    actor, departments, personas, *, in_kind="1,000.00", contributor="Harbor Foundation"
+):
+    """The cameras (build_cameras) whose approved cost split keeps an in-kind contribution of
+    `in_kind` by `contributor` (the camera 50/50, the sensor all TRN on the rest), Acme's
+    bid of 4,500.00 and Beacon's of 4,200.00 opened, both scored, and Acme's awarded and
+    final: 3,500.00 of the award is the departments' to pay. The award is returned."""
+    from django.db.models.functions import Now
+
+    from procurements.models import Bid, Solicitation
+    from procurements.services import opening
+    from vendors.actor import vendor_actor_for
+
+    officer = actor("officer")
+    solicitation = build_cameras(actor, departments)
+    version = services.cost_split_propose(
+        actor=officer,
+        solicitation=solicitation,
+        method="line_item",
+        inputs=line_item_split(solicitation),
+        in_kind_amount=in_kind,
+        in_kind_contributor=contributor,
+        in_kind_description="The first year's maintenance, donated",
+    )
+    for code in ("TRN", "PSD"):
+        services.share_approve(
+            actor=actor(f"head.{code.lower()}"), version=version, department=departments[code]
+        )
+    services.solicitation_publish(actor=officer, solicitation=solicitation)
+    prices = {"vendor.acme": ("1000.00", "250.00"), "vendor.beacon": ("900.00", "300.00")}
+    for username, (camera, sensor) in prices.items():
+        company = vendor_actor_for(personas[username])
+        submitted_bid(company, solicitation, {"1": camera, "2": sensor})
+    Solicitation.objects.filter(pk=solicitation.pk).update(
+        bids_due_at=Now() - dt.timedelta(minutes=2), opening_at=Now() - dt.timedelta(minutes=1)
+    )
+    opening.opening_start(actor=officer, solicitation=solicitation)
+    opening.opening_run(solicitation.pk)
+    evaluate_every_bid(actor, personas, solicitation)
+    acme = Bid.objects.get(solicitation=solicitation, vendor__name="Acme Traffic Systems")
+    return final_award_of(
+        actor,
+        solicitation,
+        acme,
+        heads={"head.trn": departments["TRN"], "head.psd": departments["PSD"]},
+    )
+
+
+def build_lakeside_final_award(personas):
+    """Lakeside's road salt (100 x 85.00 = 8,500.00 by Acme), all Public Works' (PWD, whose
+    head `head.pwd` this makes), priced only, awarded and final: Lakeside's own contract
+    to prepare beside Riverton's. The award is returned; `officer.lakeside` prepares it."""
+    from django.db.models.functions import Now
+
+    from departments.tenancy import tenant_actor_for
+    from procurements.models import Bid, Solicitation
+    from procurements.services import opening
+    from vendors.actor import vendor_actor_for
+
+    pwd = Department.objects.get(municipality__slug="lakeside", code="PWD")
+    head = MembershipFactory(
+        user=UserFactory(username="head.pwd", first_name="Paula", last_name="Ward"),
+        municipality=pwd.municipality,
+        department=pwd,
+        role=Membership.Role.HEAD,
+    )
+    people = {"officer": personas["officer.lakeside"], "head.pwd": head.user}
+
+    def lakeside(username):
+        return tenant_actor_for(people[username], "lakeside")
+
+    officer = lakeside("officer")
+    solicitation = services.solicitation_create(
+        actor=officer,
+        kind="IFB",
+        title="Road salt for the winter",
+        lead_department=pwd,
+        publish_at=None,
+        questions_due_at=future(10),
+        bids_due_at=future(20),
+        opening_at=future(21),
+    )
+    services.line_item_add(
+        actor=officer,
+        solicitation=solicitation,
+        description="Road salt (tonnes)",
+        quantity=Decimal(100),
+        estimated_unit_price="90.00",
+        site="North depot",
+    )
+    services.criteria_set(
+        actor=officer,
+        solicitation=solicitation,
+        criteria=[{"name": "Price", "weight": 100, "is_price": True}],
+    )
+    version = services.cost_split_propose(
+        actor=officer,
+        solicitation=solicitation,
+        method="percentage",
+        inputs={"percentages": {"PWD": "100"}},
+    )
+    services.share_approve(actor=lakeside("head.pwd"), version=version, department=pwd)
+    services.solicitation_publish(actor=officer, solicitation=solicitation)
+    bid = submitted_bid(vendor_actor_for(personas["vendor.acme"]), solicitation, {"1": "85.00"})
+    Solicitation.objects.filter(pk=solicitation.pk).update(
+        bids_due_at=Now() - dt.timedelta(minutes=2), opening_at=Now() - dt.timedelta(minutes=1)
+    )
+    opening.opening_start(actor=officer, solicitation=solicitation)
+    opening.opening_run(solicitation.pk)
+    bid = Bid.objects.get(pk=bid.pk)
+    services.bid_responsiveness_set(
+        actor=officer, solicitation=solicitation, bid=bid, responsive=True
+    )
+    services.evaluation_close(actor=officer, solicitation=solicitation)
+    return final_award_of(lakeside, solicitation, bid, heads={"head.pwd": pwd})

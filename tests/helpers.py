@@ -3,6 +3,7 @@ tests/factories.py), never from another test module. Fixtures stay in the confte
 
 import os
 import re
+from contextlib import contextmanager
 from html import unescape
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from playwright.sync_api import expect
 from rest_framework.test import APIClient
 
+from contracts.models import Contract, ContractPdf, ContractUserPermission, Party, Signature
 from departments.models import Department, Membership, User
 from p3hub.models import AuditEvent
 from procurements.models import (
@@ -44,6 +46,12 @@ WATCHED = [
     Participation,
     CostSplitVersion,
     CostSplitShare,
+    # Invariant 7: an executed contract, its parties, signatures, grants and PDF never change.
+    Contract,
+    Party,
+    Signature,
+    ContractUserPermission,
+    ContractPdf,
 ]
 
 
@@ -288,3 +296,83 @@ def api_refused(response, attr, status: int = 400) -> dict:
     assert set(body) == {"type", "errors"}
     assert body["errors"][0]["attr"] == attr, body
     return body
+
+
+# --- a real Celery worker -------------------------------------------------------------------------
+
+
+def wait_for(condition, what: str, *, timeout: float = 60, log=None) -> None:
+    """Poll `condition` until it holds, failing with `what` (and the `log` file) after
+    `timeout` seconds: a deadline, never a fixed sleep."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            shown = log.read_text() if log is not None else ""
+            pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}\n{shown}")
+        time.sleep(0.1)
+
+
+def worker_database_url() -> str:
+    """The test database (test_<name>) as a URL another process can connect to."""
+    from urllib.parse import quote
+
+    db = connection.settings_dict
+    auth = quote(db["USER"] or "") + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@contextmanager
+def celery_worker(folder: Path, **env: str):
+    """A real `celery worker` on the configured broker, consuming a queue of its own, on the
+    test database (PostgreSQL only: a transactional test's committed rows), with `env` added
+    to its environment and its log in `folder`. This process publishes to that queue while
+    it runs. Yields the log's path."""
+    import subprocess
+    import sys
+    import uuid
+
+    from p3hub.celery import app
+
+    require_postgresql()
+    queue = f"p3hub-test-{uuid.uuid4().hex[:12]}"
+    log = folder / "worker.log"
+    command = [str(Path(sys.executable).with_name("celery")), "-A", "p3hub", "worker"]
+    command += ["-Q", queue, "-n", f"{queue}@%h", "--pool", "solo", "--loglevel", "INFO"]
+    command += ["--without-heartbeat", "--without-gossip", "--without-mingle"]
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "p3hub.settings",
+        "DATABASE_URL": worker_database_url(),
+        "CELERY_QUEUE": queue,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        **env,
+    }
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            command, cwd=settings.BASE_DIR, env=environment, stdout=out, stderr=subprocess.STDOUT
+        )
+    default_queue = app.conf.task_default_queue
+    app.conf.task_default_queue = queue
+    try:
+        wait_for(
+            lambda: process.poll() is not None or " ready." in log.read_text(),
+            "the worker to be ready",
+            log=log,
+        )
+        assert process.poll() is None, f"the worker exited:\n{log.read_text()}"
+        yield log
+    finally:
+        app.conf.task_default_queue = default_queue
+        process.terminate()  # warm shutdown: finishes the task in hand
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+        if settings.REDIS_URL:
+            with app.connection_for_write() as conn:
+                conn.default_channel.client.delete(queue, f"_kombu.binding.{queue}")
+        print(f"--- worker log ---\n{log.read_text()}")  # shown when the test fails

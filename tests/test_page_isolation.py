@@ -20,6 +20,7 @@ from django.urls import URLPattern, resolve, reverse
 from departments.models import Membership
 from departments.services import invitation_send
 from procurements import services
+from tests.factories import build_contract
 from tests.helpers import DEMO_PASSWORD, database_state, downloaded, walk_url_patterns
 from vendors.actor import VendorActor
 from vendors.models import VendorUser
@@ -120,8 +121,14 @@ def riverton(personas, actor, departments, proposed, settings, tmp_path):
     invitation = invitation_send(
         actor=actor("admin"), email="nia@riverton.example", role="member", department="TRN"
     )
+    # A draft contract of a final award of its own (issue 13): its signed PDF does not exist
+    # yet (404), and the proposed cameras have no final award to prepare one from.
+    contract = build_contract(actor, departments, personas)
     values = {
         "municipality_slug": "riverton",
+        "contracts/number": contract.number,
+        "new/reference": proposed.reference,
+        "sign/department": "TRN",
         "solicitations/reference": proposed.reference,
         "approvals/reference": proposed.reference,
         "versions/number": 1,
@@ -213,6 +220,10 @@ def test_the_walker_finds_the_tenant_pages():
         "solicitation-document",
         "solicitation-tabulation",  # 404 until the bids are opened (issue 11)
         "solicitation-award",  # 404 until the award notice is published (issue 12)
+        # Contracts of record only: 404 before execution; the PDF where published (issue 13).
+        "contract-public-list",
+        "contract-public",
+        "contract-public-pdf",
     }
     assert not any(route.startswith(("api/", "admin/")) for route, _, _ in routes)
 
@@ -221,6 +232,9 @@ def test_the_walker_finds_the_tenant_pages():
 # evaluator, whom a solicitation not yet opened cannot have: riverton's staff get their 404
 # too (tests/procurements/test_evaluation_pages.py opens them on an opened solicitation).
 GRANTEES_ONLY = {"evaluation-declare", "score-sheet", "score-sheet-submit", "evaluator-revoke"}
+# A contract's signed PDF exists once every party has signed and it is rendered: 404 before,
+# for its staff too (tests/contracts/test_staff_pages.py downloads one).
+NOT_YET_MADE = {"contract-pdf"}
 
 
 def test_the_walker_fills_every_page_with_a_real_riverton_row(riverton):
@@ -228,7 +242,7 @@ def test_the_walker_fills_every_page_with_a_real_riverton_row(riverton):
     officer, admin = signed_in("officer"), signed_in("admin")
 
     for name, url, public in tenant_pages(values):
-        if not public and name not in GRANTEES_ONLY:
+        if not public and name not in GRANTEES_ONLY | NOT_YET_MADE:
             # Riverton's own staff reach every page (a 403 or 405 at worst, never a 404), so
             # the 404s below are the outsiders', not a wrong id's.
             assert status_of(officer, url) != 404, name
@@ -243,7 +257,8 @@ def test_staff_pages_are_never_cached_and_public_pages_may_be(riverton):
         response = admin.get(url)
         if response.streaming:
             b"".join(response.streaming_content)  # read to the end: that closes the file
-        refused = response.status_code == 403 or name in GRANTEES_ONLY  # no data, no cache
+        # No data, no cache.
+        refused = response.status_code == 403 or name in GRANTEES_ONLY | NOT_YET_MADE
         if not public and not refused:
             assert "no-store" in response.get("Cache-Control", ""), (name, response.status_code)
     for public_url in ("/", reverse("solicitation-public-list", args=["riverton"])):

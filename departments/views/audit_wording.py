@@ -108,6 +108,18 @@ SENTENCES: dict[str, str] = {
     V.PROTEST_UPHOLD: "{actor} upheld the protest of {vendor} on {reference}",
     V.PROTEST_DENY: "{actor} denied the protest of {vendor} on {reference}",
     V.PROTEST_MOOT: "The protest of {vendor} on {reference} closed with the withdrawn award",
+    V.CONTRACT_PREPARE: "{actor} prepared contract {reference} of {solicitation} with {vendor}",
+    V.CONTRACT_UPDATE: "{actor} changed contract {reference} (revision {revision})",
+    V.CONTRACT_SEND: "{actor} sent contract {reference} for signature",
+    V.CONTRACT_RECALL: "{actor} returned contract {reference} to draft, its signatures void"
+    "{because}",
+    V.CONTRACT_SIGN: "{actor} signed contract {reference} for {party} as “{typed_name}”",
+    V.CONTRACT_EXECUTE: "Contract {reference} was executed: every party has signed",
+    V.CONTRACT_ACTIVATE: "The term of contract {reference} began",
+    V.CONTRACT_COMPLETE: "The term of contract {reference} ended: the contract is completed",
+    V.CONTRACT_TERMINATE: "{actor} terminated contract {reference}{because}",
+    V.CONTRACT_PDF_READY: "The signed PDF of contract {reference} was stored",
+    V.CONTRACT_PDF_FAIL: "The PDF of contract {reference} could not be rendered",
 }
 
 # Details the sentence already says: not repeated among the changes.
@@ -189,6 +201,11 @@ class Reader:
 
     def department(self, code) -> str:
         return self.names.get(code, code or "")
+
+    def _party(self, code) -> str:
+        """A contract's party as its signature event records it: a department's code, or
+        "vendor"."""
+        return "the vendor" if code == "vendor" else self.department(code)
 
     def value(self, value, *, money: bool = False) -> str:
         """An audit value as a short string: lists joined, booleans in words, nothing as a
@@ -281,6 +298,7 @@ class Reader:
             email=withheld(str(details.get("email", "")), contacts=self.contacts),
             role=self.choices["role"].get(details.get("role"), details.get("role", "")).lower(),
             user=details.get("user", ""),
+            party=self._party(details.get("party")),
         )
         return string.Formatter().vformat(pattern, (), fields)
 
@@ -309,6 +327,9 @@ def object_url(event, *, contacts: bool) -> str:
             return reverse("person-detail", args=[slug, event.object_id])
         if event.object_type == "departments.department":
             return reverse("department-list", args=[slug])
+        if event.object_type == "contracts.contract" and event.object_repr:
+            number = event.object_repr.split(" ", 1)[0]
+            return reverse("contract", args=[slug, number])
     except NoReverseMatch:
         return ""
     return ""

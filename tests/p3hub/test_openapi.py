@@ -37,6 +37,7 @@ TAGS = {
     "addenda",
     "evaluation",
     "awards",
+    "contracts",
 }
 METHODS = {"get", "post", "put", "patch", "delete"}
 DATE_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)")
@@ -319,3 +320,76 @@ def test_the_evaluation_and_the_award_answer_as_documented(
         response = getattr(client, method)(path, body, format="json")
         assert 400 <= response.status_code < 500, (path, response.content)
         assert_documented(schema, response, path, method)
+
+
+def test_the_contracts_answer_as_documented(
+    schema, api_as, actor, departments, personas, django_capture_on_commit_callbacks
+):
+    # Given the cameras' contract signed by every party but TRN (issue 13).
+    from tests.factories import build_contract, sign_every_party
+
+    contract = sign_every_party(
+        actor, personas, build_contract(actor, departments, personas), but=("TRN",)
+    )
+    officer, acme, public = api_as("officer"), api_as("vendor.acme"), api_as(None)
+    staff = f"/api/v1/riverton/contracts/{contract.number}/"
+    vendor = f"/api/v1/vendor/contracts/riverton/{contract.number}/"
+    reads = [
+        (officer, "/api/v1/riverton/contracts/"),
+        (officer, staff),
+        (officer, staff + "schedule/"),
+        (officer, staff + "signatures/"),
+        (officer, staff + "pdf/"),
+        (acme, "/api/v1/vendor/contracts/"),
+        (acme, vendor),
+        (acme, vendor + "pdf/"),
+        (public, "/api/v1/public/contracts/riverton/"),
+    ]
+    writes = [
+        (officer, "patch", staff, {"term_years": 0}),
+        (officer, "post", staff + "send/", None),
+        (officer, "post", "/api/v1/riverton/contracts/", {"solicitation": "RIV-2026-9999"}),
+        (api_as("head.psd"), "post", staff + "signatures/", {"department": "TRN"}),
+        (acme, "post", vendor + "sign/", {"typed_name": "Ada Acme", "consent": True}),
+        (public, "post", "/api/v1/public/contract-verifications/", {"sha256": "x"}),
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        signed = api_as("head.trn").post(
+            staff + "signatures/",
+            {"department": "TRN", "typed_name": "Tomas Reyes", "consent": True},
+            format="json",
+        )
+    assert_documented(schema, signed, staff + "signatures/", "post")
+    reads += [
+        (public, f"/api/v1/public/contracts/riverton/{contract.number}/"),
+        (officer, staff + "pdf/"),
+    ]
+    for client, path in reads:
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.content)
+        assert_documented(schema, response, path, "get")
+        for moment in DATE_TIME.findall(json.dumps(response.json())):
+            assert moment.endswith(("-06:00", "-05:00")), (path, moment)
+    for client, method, path, body in writes:
+        response = getattr(client, method)(path, body, format="json")
+        assert 400 <= response.status_code < 500, (path, response.content)
+        assert_documented(schema, response, path, method)
+    verified = public.post(
+        "/api/v1/public/contract-verifications/",
+        {"sha256": contract.pdf.sha256},
+        format="json",
+    )
+    assert verified.json()["of_record"] is True
+    assert_documented(schema, verified, "/api/v1/public/contract-verifications/", "post")
+
+
+def test_the_contract_endpoints_carry_examples(schema):
+    bare = [
+        (method, path)
+        for path, method, operation in operations(schema)
+        if "contract" in path
+        for code, body in operation["responses"].items()
+        if code.startswith("2") and "application/json" in body.get("content", {})
+        if not body["content"]["application/json"].get("examples")
+    ]
+    assert bare == []

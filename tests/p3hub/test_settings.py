@@ -47,6 +47,10 @@ PRODUCTION = {
     "SECRET_KEY": secrets.token_urlsafe(60),
     "P3HUB_AUDIT_KEY": secrets.token_urlsafe(48),
     "P3HUB_VAULT_KEY": secrets.token_urlsafe(32),
+    # Settings check only that the signing pair's files exist, and nothing here signs: any
+    # existing file will do (tests/contracts/test_pdf_injection.py tests these two).
+    "P3HUB_SIGNING_KEY_FILE": __file__,
+    "P3HUB_SIGNING_CERT_FILE": __file__,
     "ALLOWED_HOSTS": "p3hub.example.org",
 }
 

@@ -71,8 +71,11 @@ def procurement_urls(slug: str, reference: str, member) -> list[tuple[str, set[s
 def is_procurement_route(url: str) -> bool:
     # Departments, people, roles and invitations have role rules of their own (their tests
     # cover them), and so have the evaluation's reads past its summary and the award's
-    # (tests/procurements/test_api_evaluation.py and test_api_awards.py).
+    # (tests/procurements/test_api_evaluation.py and test_api_awards.py); a contract's need a
+    # contract, which the proposed cameras cannot have (tests/contracts/test_api_contracts.py).
     if re.search(r"/solicitations/[^/]+/(evaluation|award)/.+", url) or url.endswith("/award/"):
+        return False
+    if re.search(r"/contracts/[^/]+/", url):
         return False
     return not url.startswith(
         tuple(

@@ -96,24 +96,24 @@ def test_seeding_twice_changes_nothing_and_the_audit_trail_verifies():
     assert all(audit_chain_verify(key) is None for key in audit_chain_keys())
 
 
-def test_the_preemption_was_scored_by_the_evaluator_awarded_at_beacons_prices_and_is_final():
+def test_the_preemption_was_scored_by_the_evaluator_awarded_at_acmes_prices_and_is_final():
     seed()
     preemption = Solicitation.objects.get(municipality__slug="riverton", title=PREEMPTION)
     assert preemption.status == Solicitation.Status.AWARDED
     award = selectors.award_public(preemption)
     assert award.status == "final" and award.top_ranked
-    assert award.bid.vendor.name == "Beacon Safety Technologies"
-    # 8 receivers at 3,120.00 shared 6/2, 30 emitters at 610.00 for PSD.
-    assert award.total_minor == 4_326_000
+    assert award.bid.vendor.name == "Acme Traffic Systems"
+    # 8 receivers at 3,050.00 shared 6/2, 30 emitters at 690.00 for PSD.
+    assert award.total_minor == 4_510_000
     assert {s.department.code: s.amount_minor for s in award.shares.all()} == {
-        "TRN": 1_872_000,
-        "PSD": 2_454_000,
+        "TRN": 1_830_000,
+        "PSD": 2_680_000,
     }
     assert {s.decided_by.username for s in award.shares.all()} == {"head.trn", "head.psd"}
     committee = selectors.committee_of(preemption)
     assert [row.bid.vendor.name for row in committee.rows] == [
-        "Beacon Safety Technologies",
         "Acme Traffic Systems",
+        "Beacon Safety Technologies",
     ]
     assert [person.username for person in committee.evaluators] == ["evaluator"]
-    assert str(committee.rows[0].result.total) == "91.00"
+    assert str(committee.rows[0].result.total) == "89.37"
