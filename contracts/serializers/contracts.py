@@ -152,9 +152,7 @@ class PartySerializer(PartySummarySerializer):
         return None if party.is_vendor else amount(party.amount_minor, self.context)
 
     def get_may_sign(self, party) -> bool:
-        if party.contract.status != Contract.Status.OUT_FOR_SIGNATURE or party.signature:
-            return False
-        return services.may_sign(self.context["view"].actor, party)
+        return services.may_sign_now(self.context["view"].actor, party)
 
 
 def pdf_state(contract: Contract, download: str) -> dict:

@@ -42,6 +42,7 @@ __all__ = [
     "contract_terminate",
     "contract_update",
     "contracts_clock_due",
+    "default_in_kind",
     "default_signatories",
     "department_signers",
     "final_award_of",
@@ -247,6 +248,18 @@ def default_signatories(award: Award) -> dict[str, User]:
     return chosen
 
 
+def default_in_kind(award: Award) -> list[dict]:
+    """The cost split's in-kind contribution carried over: when the approved split had one,
+    year 1 is proposed in kind, donated by its contributor (the vendor, if that is who it
+    names). The officer may mark other periods; together they must cover the contribution."""
+    if not award.in_kind_minor:
+        return []
+    contributor = award.split_version.in_kind_contributor.strip()
+    if not contributor or contributor.casefold() == award.bid.vendor.name.casefold():
+        return [{"period": 1, "donor": "vendor"}]
+    return [{"period": 1, "donor": "partner", "partner": contributor}]
+
+
 def _clean_terms(data: Mapping, award: Award, base: Terms) -> Terms:
     """`data` over `base`: every field named at fault at once."""
     unknown = sorted(set(data) - set(EDITABLE_FIELDS))
@@ -380,7 +393,7 @@ def contract_prepare(*, actor: TenantActor, solicitation: Solicitation, **data) 
         start_date=None,
         term_years=None,
         capital_minor=0,
-        in_kind=[],
+        in_kind=_clean_in_kind(default_in_kind(award), vendor_name=award.bid.vendor.name),
         special_terms="",
         signatories=default_signatories(award),
     )

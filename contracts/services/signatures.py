@@ -15,7 +15,7 @@ from p3hub.cleaning import clean_text
 from p3hub.clock import db_now
 from p3hub.errors import Checks, InvalidTransition, PermissionDenied, ValidationFailed
 
-__all__ = ["contract_sign", "may_sign", "party_for"]
+__all__ = ["awaits_signature", "contract_sign", "may_sign", "may_sign_now", "party_for"]
 
 NAME_LIMIT = 200
 USER_AGENT_LIMIT = 300
@@ -47,6 +47,21 @@ def may_sign(actor, party: Party) -> bool:
     if party.is_vendor:
         return getattr(actor, "vendor", None) == party.contract.vendor
     return hasattr(actor, "heads") and actor.heads(party.department)
+
+
+def awaits_signature(party: Party) -> bool:
+    """The contract is out for signature and the party has not signed this revision (a
+    party from selectors.party_rows carries its live `signature`)."""
+    if party.contract.status != Contract.Status.OUT_FOR_SIGNATURE:
+        return False
+    if hasattr(party, "signature"):
+        return party.signature is None
+    return not party.signatures.filter(voided_at__isnull=True).exists()
+
+
+def may_sign_now(actor, party: Party) -> bool:
+    """Whether to offer `actor` the sign form for `party`: what pages and the API ask."""
+    return awaits_signature(party) and may_sign(actor, party)
 
 
 def _refusal(party: Party) -> str:

@@ -215,8 +215,15 @@ class ContractPrepareView(OfficerOnly, TermsFormMixin, TenantViewMixin, Template
 
     def initial(self) -> dict:
         signatories = services.default_signatories(self.award)
+        carried = {}
+        for position, entry in enumerate(services.default_in_kind(self.award)):
+            prefix = f"in_kind.{position}"
+            carried[f"{prefix}.period"] = str(entry["period"])
+            carried[f"{prefix}.donor"] = entry["donor"]
+            carried[f"{prefix}.partner"] = entry.get("partner", "")
         return {
             "title": self.solicitation.title,
+            **carried,
             **{f"signatories.{code}": str(user.pk) for code, user in signatories.items()},
         }
 
@@ -349,12 +356,7 @@ class ContractView(ContractMixin, TemplateView):
         refused_code = context.pop("sign_department", None)
         for party in parties:
             party.sign_form = None
-            if (
-                self.contract.status != Contract.Status.OUT_FOR_SIGNATURE
-                or party.is_vendor
-                or party.signature is not None
-                or not services.may_sign(self.actor, party)
-            ):
+            if party.is_vendor or not services.may_sign_now(self.actor, party):
                 continue
             if refused is not None and party.code == refused_code:
                 party.sign_form = refused

@@ -98,10 +98,8 @@ class VendorContractView(VendorContractPage, TemplateView):
         contract = self.contract
         parties = selectors.party_rows(contract)
         party = next(p for p in parties if p.is_vendor)
-        awaits_signature = (
-            contract.status == Contract.Status.OUT_FOR_SIGNATURE and party.signature is None
-        )
-        may_sign = awaits_signature and services.may_sign(self.actor, party)
+        awaits_signature = services.awaits_signature(party)
+        may_sign = services.may_sign_now(self.actor, party)
         if may_sign:
             kwargs.setdefault("sign_form", SignForm(signer_name=self.actor.user.display_name))
         kwargs.update(

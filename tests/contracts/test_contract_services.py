@@ -475,6 +475,33 @@ class TestTheInKindContributionCarriesOver:
         assert (refused.value.field, refused.value.code) == ("in_kind", "in_kind_short")
         assert database_state() == before
 
+    def test_without_in_kind_periods_year_1_is_proposed_donated_by_the_contributor(
+        self, actor, award
+    ):
+        assert services.default_in_kind(award) == [
+            {"period": 1, "donor": "partner", "partner": "Harbor Foundation"}
+        ]
+        terms = {key: value for key, value in CONTRACT_TERMS.items() if key != "in_kind"}
+        contract = services.contract_prepare(
+            actor=actor("officer"), solicitation=award.solicitation, **terms
+        )
+        assert contract.in_kind == [
+            {"period": 1, "donor": "Harbor Foundation", "donor_is_vendor": False}
+        ]
+
+    def test_a_contribution_by_the_vendor_itself_is_proposed_as_the_vendors(
+        self, actor, departments, personas
+    ):
+        award = build_final_award_with_in_kind(
+            actor, departments, personas, contributor="acme traffic systems"
+        )
+        assert services.default_in_kind(award) == [{"period": 1, "donor": "vendor"}]
+
+    def test_an_award_without_a_contribution_proposes_no_in_kind_period(
+        self, actor, departments, personas
+    ):
+        assert services.default_in_kind(build_final_award(actor, departments, personas)) == []
+
     def test_exactly_the_contribution_charges_each_department_its_approved_amount(
         self, actor, award
     ):

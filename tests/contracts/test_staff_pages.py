@@ -15,7 +15,12 @@ from django.urls import reverse
 from contracts.models import Contract, ContractPdf, Party, Signature
 from contracts.services.documents import _set_step
 from procurements.models import Award
-from tests.factories import build_contract, build_final_award, sign_every_party
+from tests.factories import (
+    build_contract,
+    build_final_award,
+    build_final_award_with_in_kind,
+    sign_every_party,
+)
 from tests.helpers import database_state, downloaded, error_at, page_text, typed_value
 from tests.test_no_500 import FORM_VALUES
 from tests.test_no_500_pages import encoded
@@ -271,6 +276,15 @@ def test_the_officer_prepares_the_contract_through_the_page(award, personas):
     assert (again.status_code, again["Location"]) == (302, page("contract", contract.number))
     award_page = client.get(reverse("award", args=["riverton", award.solicitation.reference]))
     assert f'href="{page("contract", contract.number)}"' in award_page.content.decode()
+
+
+def test_the_split_s_in_kind_contribution_is_proposed_on_the_form(actor, departments, personas):
+    award = build_final_award_with_in_kind(actor, departments, personas)
+    form = signed_in(personas, "officer").get(
+        page("contract-prepare", award.solicitation.reference)
+    )
+    assert typed_value(form, "id_terms-in_kind.0.period") == "1"
+    assert typed_value(form, "id_terms-in_kind.0.partner") == "Harbor Foundation"
 
 
 def test_a_partner_donates_a_period_named_on_the_form(award, personas):
