@@ -2,8 +2,10 @@
 
 Namespaced: the tenant's HTML pages use the same short names (`department-list`)."""
 
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from departments.api.checkpoints import AuditCheckpointTakeView
 from departments.api.departments import DepartmentViewSet
 from departments.api.invitations import InvitationViewSet
 from departments.api.memberships import MembershipViewSet
@@ -17,4 +19,7 @@ router.register("memberships", MembershipViewSet, basename="membership")
 router.register("people", PersonViewSet, basename="person")
 router.register("invitations", InvitationViewSet, basename="invitation")
 
-urlpatterns = router.urls
+urlpatterns = [
+    *router.urls,
+    path("audit/checkpoints/", AuditCheckpointTakeView.as_view(), name="audit-checkpoint-take"),
+]

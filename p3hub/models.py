@@ -122,3 +122,31 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} -> {', '.join(self.to)}"
+
+
+class AuditCheckpoint(models.Model):
+    """A municipality chain's head (number and hash) as it stood on one local day, published
+    so that anyone who saves it can later prove the chain still extends it (DESIGN.md 11).
+
+    One per chain and day: the first taken that day stands, whether by the daily beat task or
+    on demand. Written once and never updated (p3hub.checkpoints has no update path).
+    """
+
+    chain = models.CharField(max_length=40)
+    # The platform chain is not checkpointed: nothing public to hang it on.
+    municipality = models.ForeignKey(
+        "departments.Municipality", on_delete=models.PROTECT, related_name="audit_checkpoints"
+    )
+    seq = models.PositiveBigIntegerField()
+    hash = models.CharField(max_length=64)
+    taken_at = models.DateTimeField()  # the database's clock
+    day = models.DateField()  # the municipality's local date at `taken_at`
+
+    class Meta:
+        ordering = ["chain", "-day"]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "day"], name="audit_checkpoint_chain_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"checkpoint {self.chain}#{self.seq} ({self.day})"

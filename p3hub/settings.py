@@ -449,6 +449,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "vendors.tasks.certificate_expiry_reminders",
         "schedule": 24 * 3600,
     },
+    # The public audit checkpoints (p3hub.checkpoints): one per chain and local day, so a run
+    # repeated or early keeps the day's first; hourly, so each city's day gets one soon.
+    "audit-checkpoints": {
+        "task": "p3hub.tasks.audit_checkpoints_daily",
+        "schedule": envint("CHECKPOINT_SWEEP_SECONDS", 3600),
+    },
 }
 
 # The client address of a request (sign-in and API throttles, p3hub.throttling.client_address):

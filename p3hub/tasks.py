@@ -113,3 +113,11 @@ def tokens_delete_expired() -> int:
     from p3hub.api.tokens import tokens_delete_expired as delete_expired
 
     return delete_expired()
+
+
+@shared_task
+def audit_checkpoints_daily() -> int:
+    """Beat: today's checkpoint of every municipality chain (one per day, however often)."""
+    from p3hub.checkpoints import audit_checkpoints_take_all
+
+    return audit_checkpoints_take_all()

@@ -9,6 +9,7 @@ from contracts import urls as contract_urls
 from departments import api_urls as department_api_urls
 from departments.api.me import MeView
 from p3hub.api.auth import LogoutView, TokenListView, TokenObtainView, TokenRevokeView
+from p3hub.api.checkpoints import PublicCheckpointsView
 from p3hub.health import healthz
 from p3hub.login import AdminLoginForm
 from procurements import api_urls as procurement_api_urls
@@ -23,7 +24,15 @@ tenant_api = (
     "tenant_api",
 )
 public_api = (
-    procurement_api_urls.public_urlpatterns + contract_api_urls.public_urlpatterns,
+    procurement_api_urls.public_urlpatterns
+    + contract_api_urls.public_urlpatterns
+    + [
+        path(
+            "checkpoints/<slug:municipality_slug>/",
+            PublicCheckpointsView.as_view(),
+            name="audit-checkpoint-list",
+        )
+    ],
     "public_api",
 )
 vendor_api = (

@@ -38,6 +38,7 @@ TAGS = {
     "evaluation",
     "awards",
     "contracts",
+    "audit",
 }
 METHODS = {"get", "post", "put", "patch", "delete"}
 DATE_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)")
