@@ -45,6 +45,7 @@ __all__ = [
     "contract_verify",
     "document_context",
     "queue_render",
+    "render_progress",
     "render_step",
 ]
 
@@ -68,6 +69,23 @@ def _step_key(contract_id: int) -> str:
 
 def render_step(contract_id: int) -> str:
     return cache.get(_step_key(contract_id)) or "queued"
+
+
+def render_progress(contract_id: int) -> dict:
+    """The render's steps as the pages list them while the PDF waits: each with its label,
+    whether it is done or current; the current one's label and number."""
+    names = list(RENDER_STEPS)
+    current = render_step(contract_id)
+    reached = names.index(current) if current in names else 0
+    return {
+        "steps": [
+            {"label": label, "done": index < reached, "current": index == reached}
+            for index, label in enumerate(RENDER_STEPS.values())
+        ],
+        "step_label": RENDER_STEPS[names[reached]],
+        "step_number": reached + 1,
+        "step_count": len(names),
+    }
 
 
 def _set_step(contract_id: int, step: str) -> None:

@@ -39,11 +39,5 @@ def pdf_context(contract: Contract) -> dict:
         return {"pdf": None, "steps": []}
     if document.is_ready:
         return {"pdf": document, "steps": []}
-    current = services.render_step(contract.pk)
-    names = list(services.RENDER_STEPS)
-    reached = names.index(current) if current in names else 0
-    steps = [
-        {"label": label, "done": index < reached, "current": index == reached}
-        for index, label in enumerate(services.RENDER_STEPS.values())
-    ]
-    return {"pdf": document, "steps": steps, "step_label": services.RENDER_STEPS[names[reached]]}
+    progress = services.render_progress(contract.pk)
+    return {"pdf": document, "steps": progress["steps"], "step_label": progress["step_label"]}

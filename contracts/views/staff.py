@@ -66,19 +66,10 @@ def pdf_state(contract: Contract) -> dict:
         document = None
     pending = document is None or document.status == ContractPdf.Status.PENDING
     failed = document is not None and document.status == ContractPdf.Status.FAILED
-    keys = list(services.RENDER_STEPS)
-    step = services.render_step(contract.pk) if pending else keys[0]
-    current = keys.index(step) if step in keys else 0
     return {
         "document": document,
         "failed": failed,
-        "step_label": services.RENDER_STEPS[keys[current]],
-        "steps": [
-            {"label": label, "done": position < current, "current": position == current}
-            for position, label in enumerate(services.RENDER_STEPS.values())
-        ],
-        "step_number": current + 1,
-        "step_count": len(keys),
+        **services.render_progress(contract.pk),
         # Every second while a worker renders it; a failed one is retried by the clock.
         "poll_every": "1s" if pending else "10s" if failed else "",
     }
